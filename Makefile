@@ -1,0 +1,117 @@
+# tousu - complaint analytics for marketplace shops.
+#
+#   make            build ./tousu
+#   make demo       install what is missing, build, write a report on samples/
+#   make check      install what is missing, build, run every test (plain,
+#                   ASan+UBSan, clang -Werror build)
+#   make bench      speed and memory against the bare zlib read loop
+#   make install    PREFIX=/usr/local
+#
+# Sources are found by wildcard: a new module is a new .c in its folder, a new
+# unit test is tests/unit/test_NAME.c, a new CLI case is tests/cli/cases/NAME.sh.
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+CFLAGS   ?= -O2 -g
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
+ALLFLAGS  = -std=c17 -D_GNU_SOURCE -I. $(WARNINGS) $(CFLAGS) -pthread -MMD -MP
+LDLIBS   := -lcsv -lpcre2-8 -lz -lm -pthread
+
+# Debian packages the build and the tests need; `make deps` installs the missing ones.
+DEB_BUILD := build-essential zlib1g-dev libcsv-dev libpcre2-dev uthash-dev
+DEB_TEST  := libcmocka-dev clang gnuplot-nox fonts-noto-cjk valgrind
+DEB_BENCH := miller sqlite3
+
+LIB_SRCS := $(sort $(wildcard formats/*.c analyzers/*.c reports/*.c))
+CMD_SRCS := $(sort $(wildcard cmd/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+
+B := build/release
+A := build/asan
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+objs = $(patsubst %.c,$(1)/%.o,$(2))
+
+.PHONY: all deps deps-test demo check unit cli asan clang-check bench install clean
+.DEFAULT_GOAL := all
+
+all: tousu
+
+tousu: $(call objs,$(B),$(LIB_SRCS) $(CMD_SRCS))
+	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLFLAGS) -c -o $@ $<
+
+$(A)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+
+$(A)/tousu: $(call objs,$(A),$(LIB_SRCS) $(CMD_SRCS))
+	$(CC) $(ALLFLAGS) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests link every library module (not cmd/), so a test names what it uses.
+$(B)/tests/%: $(call objs,$(B),tests/unit/%.c $(LIB_SRCS))
+	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(A)/tests/%: $(call objs,$(A),tests/unit/%.c $(LIB_SRCS))
+	$(CC) $(ALLFLAGS) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+UNIT_BINS      := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+UNIT_BINS_ASAN := $(patsubst tests/unit/%.c,$(A)/tests/%,$(UNIT_SRCS))
+
+deps:
+	@sh tests/deps.sh $(DEB_BUILD)
+
+deps-test:
+	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
+
+demo: deps
+	@$(MAKE) --no-print-directory tousu
+	@sh samples/demo.sh
+
+unit: $(UNIT_BINS)
+	@sh tests/run-unit.sh $(UNIT_BINS)
+
+cli: tousu
+	@sh tests/cli/run.sh ./tousu
+
+asan: $(A)/tousu $(UNIT_BINS_ASAN)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		sh tests/run-unit.sh $(UNIT_BINS_ASAN)
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		sh tests/cli/run.sh $(A)/tousu
+
+# A second compiler with warnings as errors keeps the code clean for both.
+clang-check:
+	@$(MAKE) --no-print-directory B=build/clang CC=clang CFLAGS="-O1 -Werror" build/clang/tousu-clang
+
+build/clang/tousu-clang: $(call objs,build/clang,$(LIB_SRCS) $(CMD_SRCS))
+	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS)
+
+check: deps-test
+	@$(MAKE) --no-print-directory CFLAGS="$(CFLAGS) -Werror" tousu
+	@$(MAKE) --no-print-directory CFLAGS="$(CFLAGS) -Werror" unit
+	@$(MAKE) --no-print-directory cli
+	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory clang-check
+	@echo "make check: all passed"
+
+bench: deps tousu
+	@$(MAKE) --no-print-directory build/bench/zread
+	@sh tests/bench/run.sh
+
+build/bench/zread: tests/bench/zread.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O2 -Wall -Wextra -o $@ $< -lz
+
+install: tousu
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 tousu $(DESTDIR)$(PREFIX)/bin/tousu
+	@if [ -f tousu.1 ]; then install -m 644 tousu.1 $(DESTDIR)$(PREFIX)/share/man/man1/tousu.1; fi
+
+clean:
+	rm -rf build tousu
+
+-include $(shell find build -name '*.d' 2>/dev/null)

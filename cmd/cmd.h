@@ -1,0 +1,35 @@
+/*
+ * cmd.h - the command table: one descriptor per subcommand.
+ *
+ * Each cmd/<name>.c defines one `const struct cmd cmd_<name>`; cmd/main.c
+ * lists them in a single array that drives dispatch, `tousu --help` and the
+ * man page's list of commands. Only code under cmd/ prints errors or chooses
+ * an exit status; everything below returns errors up to here.
+ */
+#ifndef TOUSU_CMD_H
+#define TOUSU_CMD_H
+
+/* The exit statuses tousu documents (README, man page). */
+enum tousu_exit {
+	EXIT_OK = 0,     /* success, including an empty report */
+	EXIT_DATA = 1,   /* bad data, I/O failure, too many rejected rows */
+	EXIT_USAGE = 2,  /* bad command line */
+};
+
+struct cmd {
+	const char *name;
+	const char *summary;   /* one line for `tousu --help` */
+	/* argv[0] is the command name; returns an enum tousu_exit value */
+	int (*run)(int argc, char **argv);
+};
+
+extern const struct cmd cmd_inspect;
+extern const struct cmd cmd_sample;
+
+/*
+ * Flushes and closes stdout; returns EXIT_DATA with a message if any write
+ * failed (a full disk must never pass for success), else status.
+ */
+int cmd_finish_stdout(int status);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * input_options.h - the options every command that reads exports shares:
+ * --kind, --col, --encoding, --compression, --max-field, --max-errors,
+ * --rejects, --tz. INPUT_OPTIONS(flags) expands to their table entries, so
+ * each command's --help lists them and they parse the same way everywhere.
+ */
+#ifndef TOUSU_INPUT_OPTIONS_H
+#define TOUSU_INPUT_OPTIONS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cmd/options.h"
+#include "formats/export.h"
+
+struct input_flags {
+	const char *kind, *encoding, *compression, *max_errors, *rejects_path, *tz_name;
+	struct strlist cols;
+	uint64_t max_field;
+	/* Filled by input_flags_apply(): */
+	int32_t tz;                 /* seconds east of UTC, default +08:00 */
+	uint64_t max_errors_count;  /* when not a percentage */
+	double max_errors_percent;  /* < 0 when a count */
+	struct schema_override *overrides;
+	FILE *rejects;
+};
+
+#define INPUT_OPTIONS(f) \
+	OPT_CHOICE(0, "kind", &(f).kind, "orders|complaints|chats", \
+		   "the export's kind (default: recognised from its header)"), \
+	OPT_LIST(0, "col", &(f).cols, "ROLE=HEADER", \
+		 "bind a role to a column, e.g. --col shop_id=卖家ID"), \
+	OPT_CHOICE(0, "encoding", &(f).encoding, "auto|utf-8|gb18030", \
+		   "input encoding (default auto: UTF-8, else GB18030)"), \
+	OPT_CHOICE(0, "compression", &(f).compression, "auto|gzip|plain", \
+		   "input compression (default auto, by magic bytes)"), \
+	OPT_SIZE(0, "max-field", &(f).max_field, "SIZE", \
+		 "reject a record with a field over SIZE bytes (default 1M; K, M, G = 1024^n)"), \
+	OPT_STRING(0, "max-errors", &(f).max_errors, "N|P%", \
+		   "fail (exit 1) when more rows than this are rejected in a file"), \
+	OPT_STRING(0, "rejects", &(f).rejects_path, "FILE", \
+		   "append rejected records to FILE as CSV: file,line,reason,fields..."), \
+	OPT_STRING(0, "tz", &(f).tz_name, "OFFSET", \
+		   "time zone of times without one (default +08:00)")
+
+/* Checks the flags and fills opts; -1 with err on a bad value (a usage error). */
+int input_flags_apply(struct input_flags *f, struct export_options *opts,
+		      struct error *err);
+
+/* Opens --rejects for appending when given; -1 with err if it cannot. */
+int input_flags_open_rejects(struct input_flags *f, struct export_options *opts,
+			     struct error *err);
+
+/* 1 and err filled when the file's rejected rows exceed --max-errors. */
+int input_flags_too_many_rejects(const struct input_flags *f, const char *file,
+				 const struct export_stats *st, struct error *err);
+
+/* Frees what apply allocated and closes the rejects file. */
+void input_flags_release(struct input_flags *f);
+
+#endif

@@ -1,0 +1,306 @@
+/*
+ * inspect.c - `tousu inspect FILE...`: what is in an export, before any
+ * analysis trusts it: its kind, compression, encoding, rows read and
+ * rejected (with the first reasons and lines), distinct shops, the time
+ * range, and the column bound to each role.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzers/shop_table.h"
+#include "cmd/cmd.h"
+#include "cmd/input_options.h"
+#include "cmd/options.h"
+#include "formats/export.h"
+#include "formats/timeparse.h"
+
+struct file_facts {
+	struct export_stats stats;
+	struct shop_table *shops;
+	enum role time_role;  /* set after reading, for printing */
+	int32_t tz;
+	uint64_t times, bad_times, no_shop;
+	int64_t first, last;
+	int read_failed;
+	struct error err;
+};
+
+static int on_row(void *v, const struct export_row *row)
+{
+	struct file_facts *f = v;
+	size_t len;
+	const char *s = export_field(row, ROLE_SHOP_ID, &len);
+
+	if (len == 0)
+		f->no_shop++;
+	else if (shop_table_intern(f->shops, s, len) < 0)
+		return 1;
+
+	s = export_field(row, schema_time_role(row->binding->kind), &len);
+	if (s && len) {
+		int64_t t;
+		if (time_parse(s, len, f->tz, &t) == 0) {
+			if (!f->times || t < f->first)
+				f->first = t;
+			if (!f->times || t > f->last)
+				f->last = t;
+			f->times++;
+		} else {
+			f->bad_times++;
+		}
+	}
+	return 0;
+}
+
+static void json_string(FILE *out, const char *s, size_t len)
+{
+	fputc('"', out);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+/* Header cells can hold tabs or newlines; tsv must stay one line a file. */
+static void tsv_cell(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, out);
+}
+
+static void format_time(const struct file_facts *f, int64_t t, char out[20])
+{
+	if (f->times)
+		time_format(t, f->tz, out);
+	else
+		strcpy(out, "-");
+}
+
+static void print_text(FILE *out, const char *name, const struct file_facts *f)
+{
+	const struct export_stats *st = &f->stats;
+	char a[20], b[20];
+
+	fprintf(out, "%s\n", name);
+	fprintf(out, "  kind         %s\n", schema_kind_name(st->has_header ? st->binding.kind : KIND_UNKNOWN));
+	fprintf(out, "  compression  %s", source_compression_name(st->compression));
+	if (st->compression == SOURCE_GZIP)
+		fprintf(out, " (%llu member%s)", (unsigned long long)st->members,
+			st->members == 1 ? "" : "s");
+	fprintf(out, "\n  encoding     %s", encoding_name(st->encoding));
+	if (st->invalid_bytes)
+		fprintf(out, " (%llu invalid sequences replaced)", (unsigned long long)st->invalid_bytes);
+	fprintf(out, "\n  lines        %llu\n", (unsigned long long)st->lines);
+	fprintf(out, "  rows         %llu\n", (unsigned long long)st->rows);
+	fprintf(out, "  rejected     %llu\n", (unsigned long long)st->rejected);
+	for (size_t i = 0; i < st->n_kept; i++)
+		fprintf(out, "    line %llu: %s\n", (unsigned long long)st->kept[i].line,
+			st->kept[i].reason);
+	if (st->rejected > st->n_kept)
+		fprintf(out, "    ... and %llu more\n", (unsigned long long)(st->rejected - st->n_kept));
+	fprintf(out, "  shops        %zu\n", shop_table_count(f->shops));
+	if (f->no_shop)
+		fprintf(out, "  no shop      %llu rows\n", (unsigned long long)f->no_shop);
+	if (st->has_header) {
+		format_time(f, f->first, a);
+		format_time(f, f->last, b);
+		fprintf(out, "  time range   %s .. %s (%s, UTC%+03d:%02d)\n", a, b,
+			schema_role_name(f->time_role), f->tz / 3600, abs(f->tz % 3600) / 60);
+		if (f->bad_times)
+			fprintf(out, "  bad times    %llu rows\n", (unsigned long long)f->bad_times);
+		fputs("  columns\n", out);
+		for (int r = 0; r < ROLE_COUNT; r++) {
+			int c = st->binding.column[r];
+			if (c >= 0)
+				fprintf(out, "    %-15s %s (column %d)\n", schema_role_name(r),
+					st->header[c], c + 1);
+		}
+	}
+}
+
+static void print_tsv_header(FILE *out)
+{
+	fputs("#file\tkind\tcompression\tmembers\tencoding\tlines\trows\trejected"
+	      "\tshops\tno_shop\ttime_role\tfirst\tlast\tbad_times\tcolumns\n", out);
+}
+
+static void print_tsv(FILE *out, const char *name, const struct file_facts *f)
+{
+	const struct export_stats *st = &f->stats;
+	char a[20], b[20];
+
+	format_time(f, f->first, a);
+	format_time(f, f->last, b);
+	tsv_cell(out, name);
+	fprintf(out, "\t%s\t%s\t%llu\t%s\t%llu\t%llu\t%llu\t%zu\t%llu\t%s\t%s\t%s\t%llu\t",
+		schema_kind_name(st->has_header ? st->binding.kind : KIND_UNKNOWN),
+		source_compression_name(st->compression), (unsigned long long)st->members,
+		encoding_name(st->encoding), (unsigned long long)st->lines,
+		(unsigned long long)st->rows, (unsigned long long)st->rejected,
+		shop_table_count(f->shops), (unsigned long long)f->no_shop,
+		st->has_header ? schema_role_name(f->time_role) : "-", a, b,
+		(unsigned long long)f->bad_times);
+	int any = 0;
+	for (int r = 0; st->has_header && r < ROLE_COUNT; r++) {
+		int c = st->binding.column[r];
+		if (c < 0)
+			continue;
+		fprintf(out, "%s%s=", any++ ? ";" : "", schema_role_name(r));
+		tsv_cell(out, st->header[c]);
+	}
+	if (!any)
+		fputc('-', out);
+	fputc('\n', out);
+}
+
+static void print_json(FILE *out, const char *name, const struct file_facts *f)
+{
+	const struct export_stats *st = &f->stats;
+	char a[20], b[20];
+
+	fputs("{\"file\":", out);
+	json_string(out, name, strlen(name));
+	fprintf(out, ",\"kind\":\"%s\",\"compression\":\"%s\",\"members\":%llu,"
+		"\"encoding\":\"%s\",\"lines\":%llu,\"rows\":%llu,\"rejected\":%llu,"
+		"\"shops\":%zu,\"no_shop\":%llu",
+		schema_kind_name(st->has_header ? st->binding.kind : KIND_UNKNOWN),
+		source_compression_name(st->compression), (unsigned long long)st->members,
+		encoding_name(st->encoding), (unsigned long long)st->lines,
+		(unsigned long long)st->rows, (unsigned long long)st->rejected,
+		shop_table_count(f->shops), (unsigned long long)f->no_shop);
+	fputs(",\"rejects\":[", out);
+	for (size_t i = 0; i < st->n_kept; i++) {
+		fprintf(out, "%s{\"line\":%llu,\"reason\":", i ? "," : "",
+			(unsigned long long)st->kept[i].line);
+		json_string(out, st->kept[i].reason, strlen(st->kept[i].reason));
+		fputc('}', out);
+	}
+	fputc(']', out);
+	if (st->has_header) {
+		format_time(f, f->first, a);
+		format_time(f, f->last, b);
+		fprintf(out, ",\"time_role\":\"%s\"", schema_role_name(f->time_role));
+		if (f->times)
+			fprintf(out, ",\"first\":\"%s\",\"last\":\"%s\"", a, b);
+		else
+			fputs(",\"first\":null,\"last\":null", out);
+		fprintf(out, ",\"bad_times\":%llu,\"columns\":{", (unsigned long long)f->bad_times);
+		int any = 0;
+		for (int r = 0; r < ROLE_COUNT; r++) {
+			int c = st->binding.column[r];
+			if (c < 0)
+				continue;
+			fprintf(out, "%s\"%s\":", any++ ? "," : "", schema_role_name(r));
+			json_string(out, st->header[c], strlen(st->header[c]));
+		}
+		fputc('}', out);
+	}
+	fputs("}\n", out);
+}
+
+static const char *format = "text";
+static struct input_flags in;
+
+static const struct option inspect_options[] = {
+	OPT_CHOICE(0, "format", &format, "text|tsv|json", "output format (default text)"),
+	INPUT_OPTIONS(in),
+	OPT_END(),
+};
+
+static const struct command_usage inspect_usage = {
+	"tousu inspect [OPTIONS] FILE...",
+	"Reads each export (CSV, plain or gzip, '-' for stdin) and prints what it\n"
+	"holds: kind (orders, complaints or chats), compression, encoding, rows read\n"
+	"and rejected with the first reasons, distinct shops, time range and the\n"
+	"column bound to each role. Exits 1 when a file cannot be read or its\n"
+	"rejected rows exceed --max-errors.",
+	inspect_options,
+};
+
+static int run_inspect(int argc, char **argv)
+{
+	char **files;
+	size_t n_files;
+	struct error err;
+	struct export_options eo;
+	int status = EXIT_OK;
+
+	switch (options_parse(argc, argv, &inspect_usage, &files, &n_files, &err)) {
+	case OPTIONS_HELP:
+		return cmd_finish_stdout(EXIT_OK);
+	case OPTIONS_ERROR:
+		error_print(stderr, &err);
+		return EXIT_USAGE;
+	case OPTIONS_OK:
+		break;
+	}
+	if (n_files == 0) {
+		fputs("tousu: inspect: no input files (use - for stdin)\n", stderr);
+		free(files);
+		return EXIT_USAGE;
+	}
+	if (input_flags_apply(&in, &eo, &err) < 0) {
+		error_print(stderr, &err);
+		input_flags_release(&in);
+		free(files);
+		return EXIT_USAGE;
+	}
+	if (input_flags_open_rejects(&in, &eo, &err) < 0) {
+		error_print(stderr, &err);
+		input_flags_release(&in);
+		free(files);
+		return EXIT_DATA;
+	}
+
+	if (!strcmp(format, "tsv"))
+		print_tsv_header(stdout);
+	for (size_t i = 0; i < n_files; i++) {
+		struct file_facts f = {0};
+		f.shops = shop_table_new();
+		f.tz = in.tz;
+		error_clear(&f.err);
+		if (!f.shops) {
+			fputs("tousu: out of memory\n", stderr);
+			status = EXIT_DATA;
+			break;
+		}
+		if (export_read(files[i], &eo, on_row, &f, &f.stats, &f.err) < 0) {
+			error_print(stderr, &f.err);
+			if (f.stats.rows)
+				fprintf(stderr, "tousu: %s: %llu rows were read before the error\n",
+					files[i], (unsigned long long)f.stats.rows);
+			status = EXIT_DATA;
+		}
+		f.time_role = schema_time_role(f.stats.has_header ? f.stats.binding.kind : KIND_UNKNOWN);
+		if (f.stats.has_header || f.stats.rows || !f.err.msg[0]) {
+			const char *name = strcmp(files[i], "-") ? files[i] : "(stdin)";
+			if (!strcmp(format, "tsv"))
+				print_tsv(stdout, name, &f);
+			else if (!strcmp(format, "json"))
+				print_json(stdout, name, &f);
+			else
+				print_text(stdout, name, &f);
+		}
+		if (input_flags_too_many_rejects(&in, files[i], &f.stats, &err)) {
+			error_print(stderr, &err);
+			status = EXIT_DATA;
+		}
+		export_stats_release(&f.stats);
+		shop_table_free(f.shops);
+	}
+	input_flags_release(&in);
+	free(files);
+	return cmd_finish_stdout(status);
+}
+
+const struct cmd cmd_inspect = {
+	"inspect", "say what an export holds: kind, encoding, rows, rejects, shops, time range",
+	run_inspect,
+};

@@ -1,0 +1,69 @@
+/*
+ * main.c - tousu's entry point: one table of commands drives dispatch,
+ * `tousu --help` and `tousu --version`.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+#define TOUSU_VERSION "0.1.0"
+
+static const struct cmd *const commands[] = {
+	&cmd_inspect,
+	&cmd_sample,
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void print_help(FILE *out)
+{
+	fputs("usage: tousu COMMAND [OPTIONS] [FILE...]\n"
+	      "\n"
+	      "Complaint analytics for marketplace shops: reads orders, complaints and\n"
+	      "chats exports (CSV, plain or gzip, '-' for stdin).\n"
+	      "\n"
+	      "commands:\n", out);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-10s  %s\n", commands[i]->name, commands[i]->summary);
+	fputs("\n'tousu COMMAND --help' describes a command's options.\n"
+	      "exit status: 0 success, 1 data or runtime error, 2 usage error.\n", out);
+}
+
+int cmd_finish_stdout(int status)
+{
+	int failed = fflush(stdout) != 0 || ferror(stdout);
+	int saved = errno;
+	if (fclose(stdout) != 0 && !failed) {
+		failed = 1;
+		saved = errno;
+	}
+	if (failed) {
+		fprintf(stderr, "tousu: error writing output: %s\n", strerror(saved));
+		return EXIT_DATA;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_help(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		print_help(stdout);
+		return cmd_finish_stdout(EXIT_OK);
+	}
+	if (!strcmp(name, "--version")) {
+		puts("tousu " TOUSU_VERSION);
+		return cmd_finish_stdout(EXIT_OK);
+	}
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i]->run(argc - 1, argv + 1);
+	fprintf(stderr, "tousu: '%s' is not a command (see 'tousu --help')\n", name);
+	return EXIT_USAGE;
+}

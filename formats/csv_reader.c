@@ -1,0 +1,472 @@
+#include "formats/csv_reader.h"
+
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_MAX_FIELD (1u << 20)
+#define DEFAULT_MAX_FIELDS 4096
+/* A partial line longer than this goes to libcsv instead of waiting for
+ * its newline in the carry buffer: libcsv streams, the fast path does not. */
+#define CARRY_LIMIT (256u << 10)
+
+struct csv_reader {
+	struct csv_parser parser;
+	struct csv_options opt;
+	csv_record_fn on_record;
+	csv_reject_fn on_reject;
+	void *ctx;
+
+	/* The start of a line whose newline is in a later chunk. */
+	char *carry;
+	size_t carry_len, carry_cap;
+
+	/* Fields of the record being built: libcsv's bytes copied to arena,
+	 * the fast path's left where they are. */
+	char *arena;
+	size_t arena_len, arena_cap;
+	size_t *offs, *lens;
+	const char **ptrs;
+	size_t n_fields, fields_cap;
+	int field_too_long, too_many_fields;
+
+	uint64_t lines;        /* LF bytes seen */
+	uint64_t offset;       /* bytes consumed */
+	uint64_t rec_line, rec_offset;
+	int in_record;         /* libcsv holds part of a record */
+	int record_ended;      /* libcsv ended a record in the current segment */
+	int partial_line;      /* bytes after the last LF were consumed */
+	unsigned char bom[3];
+	size_t bom_len;
+	int bom_done;
+
+	uint64_t records, rejected;
+	size_t expected;       /* fields per record, set by the header */
+	int stop;
+	int oom;
+};
+
+/*
+ * libcsv grows its field buffer with no upper bound, so one stray quote can
+ * pull a whole file into a single field. Its realloc hook takes no context,
+ * so the cap travels in a thread-local set before every csv_parse() call;
+ * refusing makes csv_parse() stop with CSV_ENOMEM, which we report as a
+ * field that is too long.
+ */
+static _Thread_local size_t entry_cap;
+
+static void *capped_realloc(void *p, size_t n)
+{
+	return n > entry_cap ? NULL : realloc(p, n);
+}
+
+static int keep_spaces(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static int parser_init(struct csv_reader *r)
+{
+	if (csv_init(&r->parser, CSV_STRICT_FINI) != 0)
+		return -1;
+	csv_set_delim(&r->parser, (unsigned char)r->opt.delim);
+	csv_set_space_func(&r->parser, keep_spaces);
+	csv_set_realloc_func(&r->parser, capped_realloc);
+	csv_set_blk_size(&r->parser, 64u << 10);
+	return 0;
+}
+
+struct csv_reader *csv_reader_new(const struct csv_options *opts,
+				  csv_record_fn on_record,
+				  csv_reject_fn on_reject, void *ctx)
+{
+	struct csv_reader *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	if (opts)
+		r->opt = *opts;
+	if (!r->opt.max_field)
+		r->opt.max_field = DEFAULT_MAX_FIELD;
+	if (!r->opt.max_fields)
+		r->opt.max_fields = DEFAULT_MAX_FIELDS;
+	if (!r->opt.delim)
+		r->opt.delim = ',';
+	r->on_record = on_record;
+	r->on_reject = on_reject;
+	r->ctx = ctx;
+	r->fields_cap = 64;
+	r->offs = malloc(r->fields_cap * sizeof(*r->offs));
+	r->lens = malloc(r->fields_cap * sizeof(*r->lens));
+	r->ptrs = malloc(r->fields_cap * sizeof(*r->ptrs));
+	if (!r->offs || !r->lens || !r->ptrs || parser_init(r)) {
+		free(r->offs);
+		free(r->lens);
+		free(r->ptrs);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void csv_reader_free(struct csv_reader *r)
+{
+	if (!r)
+		return;
+	csv_free(&r->parser);
+	free(r->carry);
+	free(r->arena);
+	free(r->offs);
+	free(r->lens);
+	free(r->ptrs);
+	free(r);
+}
+
+uint64_t csv_reader_lines(const struct csv_reader *r)
+{
+	return r->lines + (r->partial_line ? 1 : 0);
+}
+
+uint64_t csv_reader_records(const struct csv_reader *r)
+{
+	return r->records;
+}
+
+uint64_t csv_reader_rejected(const struct csv_reader *r)
+{
+	return r->rejected;
+}
+
+void csv_reject_describe(const struct csv_reject *rej, char *buf, size_t n)
+{
+	switch (rej->reason) {
+	case CSV_REJECT_FIELD_COUNT:
+		snprintf(buf, n, "expected %zu fields, found %zu", rej->expected, rej->n_fields);
+		break;
+	case CSV_REJECT_FIELD_TOO_LONG:
+		snprintf(buf, n, "field longer than the limit (--max-field)");
+		break;
+	case CSV_REJECT_TOO_MANY_FIELDS:
+		snprintf(buf, n, "more than %zu fields", rej->expected);
+		break;
+	case CSV_REJECT_OPEN_QUOTE:
+		snprintf(buf, n, "quoted field not closed before the end of input");
+		break;
+	}
+}
+
+static int grow_fields(struct csv_reader *r)
+{
+	size_t cap = r->fields_cap * 2;
+	size_t *o = realloc(r->offs, cap * sizeof(*o));
+	if (o)
+		r->offs = o;
+	size_t *l = realloc(r->lens, cap * sizeof(*l));
+	if (l)
+		r->lens = l;
+	const char **p = realloc(r->ptrs, cap * sizeof(*p));
+	if (p)
+		r->ptrs = p;
+	if (!o || !l || !p) {
+		r->oom = 1;
+		return -1;
+	}
+	r->fields_cap = cap;
+	return 0;
+}
+
+static void reject(struct csv_reader *r, enum csv_reject_reason why)
+{
+	struct csv_reject rej = {
+		.reason = why,
+		.line = r->rec_line,
+		.number = r->records,
+		.offset = r->rec_offset,
+		.n_fields = r->n_fields,
+		.expected = why == CSV_REJECT_TOO_MANY_FIELDS ? r->opt.max_fields : r->expected,
+		.fields = why == CSV_REJECT_FIELD_COUNT ? r->ptrs : NULL,
+		.lens = why == CSV_REJECT_FIELD_COUNT ? r->lens : NULL,
+	};
+	r->rejected++;
+	if (r->on_reject)
+		r->on_reject(r->ctx, &rej);
+}
+
+/* Hands the record in ptrs/lens on, or rejects it; then resets it. */
+static void end_record(struct csv_reader *r)
+{
+	r->records++;
+	if (r->field_too_long)
+		reject(r, CSV_REJECT_FIELD_TOO_LONG);
+	else if (r->too_many_fields)
+		reject(r, CSV_REJECT_TOO_MANY_FIELDS);
+	else if (r->expected && r->n_fields != r->expected)
+		reject(r, CSV_REJECT_FIELD_COUNT);
+	else {
+		struct csv_record rec = {
+			.n_fields = r->n_fields,
+			.fields = r->ptrs,
+			.lens = r->lens,
+			.line = r->rec_line,
+			.number = r->records,
+			.offset = r->rec_offset,
+		};
+		if (!r->expected)
+			r->expected = r->n_fields;
+		if (r->on_record && r->on_record(r->ctx, &rec))
+			r->stop = 1;
+	}
+	r->n_fields = 0;
+	r->arena_len = 0;
+	r->field_too_long = 0;
+	r->too_many_fields = 0;
+}
+
+static void on_field(void *data, size_t len, void *v)
+{
+	struct csv_reader *r = v;
+	if (r->n_fields == r->opt.max_fields) {
+		r->too_many_fields = 1;
+		return;
+	}
+	if (len > r->opt.max_field)
+		r->field_too_long = 1;
+	if (r->field_too_long || r->too_many_fields)
+		return;
+	if (r->n_fields == r->fields_cap && grow_fields(r))
+		return;
+	if (r->arena_len + len > r->arena_cap) {
+		size_t cap = r->arena_cap ? r->arena_cap : 4096;
+		while (cap < r->arena_len + len)
+			cap *= 2;
+		char *a = realloc(r->arena, cap);
+		if (!a) {
+			r->oom = 1;
+			return;
+		}
+		r->arena = a;
+		r->arena_cap = cap;
+	}
+	if (len)
+		memcpy(r->arena + r->arena_len, data, len);
+	r->offs[r->n_fields] = r->arena_len;
+	r->lens[r->n_fields] = len;
+	r->arena_len += len;
+	r->n_fields++;
+}
+
+static void on_row(int term, void *v)
+{
+	struct csv_reader *r = v;
+	(void)term;
+	for (size_t i = 0; i < r->n_fields; i++)
+		r->ptrs[i] = r->arena + r->offs[i];
+	end_record(r);
+	r->record_ended = 1;
+}
+
+/*
+ * Splits one unquoted line in place. Returns 1 when done, 0 when the line
+ * holds a quote or a lone CR and must go through libcsv instead.
+ */
+static int split_plain_line(struct csv_reader *r, const char *s, size_t n, int has_lf)
+{
+	const char *end = s + n - (has_lf ? 1 : 0);
+	const char delim = r->opt.delim;
+
+	if (end > s && end[-1] == '\r')
+		end--;
+	r->n_fields = 0;
+	const char *start = s;
+	for (const char *q = s;; q++) {
+		if (q == end || *q == delim) {
+			size_t len = (size_t)(q - start);
+			if (r->n_fields == r->opt.max_fields)
+				r->too_many_fields = 1;
+			else {
+				if (r->n_fields == r->fields_cap && grow_fields(r))
+					return 1;
+				if (len > r->opt.max_field)
+					r->field_too_long = 1;
+				r->ptrs[r->n_fields] = start;
+				r->lens[r->n_fields] = len;
+				r->n_fields++;
+			}
+			if (q == end)
+				break;
+			start = q + 1;
+		} else if (*q == '"' || *q == '\r') {
+			r->n_fields = 0;
+			r->too_many_fields = 0;
+			r->field_too_long = 0;
+			return 0;
+		}
+	}
+	end_record(r);
+	return 1;
+}
+
+static void parser_reset(struct csv_reader *r)
+{
+	csv_free(&r->parser);
+	if (parser_init(r))
+		r->oom = 1;
+	r->n_fields = 0;
+	r->arena_len = 0;
+	r->field_too_long = 0;
+	r->too_many_fields = 0;
+	r->in_record = 0;
+}
+
+static void parse_with_libcsv(struct csv_reader *r, const char *s, size_t n)
+{
+	r->record_ended = 0;
+	entry_cap = r->opt.max_field + 1024;
+	size_t used = csv_parse(&r->parser, s, n, on_field, on_row, r);
+	if (used < n) {
+		if (csv_error(&r->parser) == CSV_ENOMEM) {
+			/* The field outgrew the cap: reject the record and go on
+			 * with the next line, so one stray quote costs the lines
+			 * it swallowed, not the rest of the file. */
+			r->field_too_long = 1;
+			r->records++;
+			reject(r, CSV_REJECT_FIELD_TOO_LONG);
+		}
+		parser_reset(r);
+		return;
+	}
+	if (r->record_ended)
+		r->in_record = 0;
+	else
+		r->in_record = 1;
+}
+
+/*
+ * One physical line with its LF (has_lf), the last line of the input
+ * (is_last), or the start of a line too long to wait for its LF.
+ */
+static void segment(struct csv_reader *r, const char *s, size_t n, int has_lf,
+		    int is_last)
+{
+	if (!r->in_record) {
+		r->rec_line = r->lines + 1;
+		r->rec_offset = r->offset;
+		int blank = has_lf ? (n == 1 || (n == 2 && s[0] == '\r')) :
+				     (n == 0 || (n == 1 && s[0] == '\r'));
+		if (blank)
+			;
+		else if (!(has_lf || is_last) || !split_plain_line(r, s, n, has_lf))
+			parse_with_libcsv(r, s, n);
+	} else {
+		parse_with_libcsv(r, s, n);
+	}
+	r->offset += n;
+	if (has_lf)
+		r->lines++;
+}
+
+static int carry_append(struct csv_reader *r, const char *s, size_t n)
+{
+	if (r->carry_len + n > r->carry_cap) {
+		size_t cap = r->carry_cap ? r->carry_cap : 4096;
+		while (cap < r->carry_len + n)
+			cap *= 2;
+		char *c = realloc(r->carry, cap);
+		if (!c)
+			return r->oom = 1, -1;
+		r->carry = c;
+		r->carry_cap = cap;
+	}
+	memcpy(r->carry + r->carry_len, s, n);
+	r->carry_len += n;
+	return 0;
+}
+
+static void feed_bytes(struct csv_reader *r, const char *p, size_t len)
+{
+	const char *end = p + len;
+
+	if (r->carry_len) {
+		const char *nl = memchr(p, '\n', len);
+		size_t take = nl ? (size_t)(nl + 1 - p) : len;
+		if (carry_append(r, p, take))
+			return;
+		p += take;
+		if (nl) {
+			r->partial_line = 0;
+			segment(r, r->carry, r->carry_len, 1, 0);
+			r->carry_len = 0;
+		} else if (r->carry_len > CARRY_LIMIT) {
+			segment(r, r->carry, r->carry_len, 0, 0);
+			r->carry_len = 0;
+		}
+	}
+	while (p < end && !r->stop && !r->oom) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl) {
+			r->partial_line = 1;
+			if (r->in_record)
+				segment(r, p, (size_t)(end - p), 0, 0);
+			else
+				carry_append(r, p, (size_t)(end - p));
+			break;
+		}
+		r->partial_line = 0;
+		segment(r, p, (size_t)(nl + 1 - p), 1, 0);
+		p = nl + 1;
+	}
+}
+
+static int status(struct csv_reader *r, struct error *err)
+{
+	if (r->oom)
+		return error_set(err, NULL, "out of memory while reading a record");
+	return r->stop ? 1 : 0;
+}
+
+int csv_reader_feed(struct csv_reader *r, const char *buf, size_t len,
+		    struct error *err)
+{
+	static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
+
+	if (r->stop)
+		return 1;
+	/* The BOM may arrive split over calls: hold up to 3 bytes back. */
+	while (!r->bom_done && len) {
+		r->bom[r->bom_len++] = (unsigned char)*buf++;
+		len--;
+		if (memcmp(r->bom, bom, r->bom_len) != 0) {
+			r->bom_done = 1;
+			feed_bytes(r, (const char *)r->bom, r->bom_len);
+		} else if (r->bom_len == 3) {
+			r->bom_done = 1;
+			r->offset = 3;
+		}
+	}
+	if (len)
+		feed_bytes(r, buf, len);
+	return status(r, err);
+}
+
+int csv_reader_finish(struct csv_reader *r, struct error *err)
+{
+	if (r->stop)
+		return 1;
+	if (!r->bom_done && r->bom_len) {
+		r->bom_done = 1;
+		feed_bytes(r, (const char *)r->bom, r->bom_len);
+	}
+	if (r->carry_len) {
+		segment(r, r->carry, r->carry_len, 0, 1);
+		r->carry_len = 0;
+	}
+	if (r->in_record && !r->stop) {
+		r->record_ended = 0;
+		if (csv_fini(&r->parser, on_field, on_row, r) != 0) {
+			r->records++;
+			reject(r, CSV_REJECT_OPEN_QUOTE);
+		}
+		parser_reset(r);
+	}
+	return status(r, err);
+}

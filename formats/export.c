@@ -1,0 +1,185 @@
+#include "formats/export.h"
+
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct reading {
+	const char *name;
+	const struct export_options *opts;
+	export_row_fn on_row;
+	void *ctx;
+	struct export_stats *stats;
+	struct error *err;
+	int failed;   /* the header could not be bound; err is filled */
+};
+
+void export_options_init(struct export_options *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->source.compression = SOURCE_AUTO;
+	opts->source.threaded = 1;
+	opts->encoding_auto = 1;
+	opts->encoding = ENCODING_UTF8;
+	opts->kind = KIND_UNKNOWN;
+}
+
+void export_stats_release(struct export_stats *stats)
+{
+	if (stats->header) {
+		for (size_t i = 0; i < stats->binding.n_columns; i++)
+			free(stats->header[i]);
+		free(stats->header);
+	}
+	stats->header = NULL;
+}
+
+static int bind_header(struct reading *rd, const struct csv_record *rec)
+{
+	struct export_stats *st = rd->stats;
+	const struct export_options *o = rd->opts;
+
+	if (schema_bind(o->kind, rec->fields, rec->lens, rec->n_fields,
+			o->overrides, o->n_overrides, &st->binding, rd->err) < 0) {
+		if (rd->err) {
+			snprintf(rd->err->file, sizeof(rd->err->file), "%s", rd->name);
+			rd->err->line = rec->line;
+		}
+		rd->failed = 1;
+		return 1;
+	}
+	st->has_header = 1;
+	st->header = calloc(rec->n_fields, sizeof(*st->header));
+	for (size_t i = 0; st->header && i < rec->n_fields; i++)
+		st->header[i] = strndup(rec->fields[i], rec->lens[i]);
+	return 0;
+}
+
+static int on_record(void *v, const struct csv_record *rec)
+{
+	struct reading *rd = v;
+	if (!rd->stats->has_header)
+		return bind_header(rd, rec);
+	rd->stats->rows++;
+	struct export_row row = {rec, &rd->stats->binding};
+	return rd->on_row ? rd->on_row(rd->ctx, &row) : 0;
+}
+
+static void write_reject(FILE *out, const char *name, const struct csv_reject *rej,
+			 const char *why)
+{
+	char line[24];
+	snprintf(line, sizeof(line), "%llu", (unsigned long long)rej->line);
+	csv_fwrite(out, name, strlen(name));
+	fputc(',', out);
+	fputs(line, out);
+	fputc(',', out);
+	csv_fwrite(out, why, strlen(why));
+	for (size_t i = 0; rej->fields && i < rej->n_fields; i++) {
+		fputc(',', out);
+		csv_fwrite(out, rej->fields[i], rej->lens[i]);
+	}
+	fputc('\n', out);
+}
+
+static void on_reject(void *v, const struct csv_reject *rej)
+{
+	struct reading *rd = v;
+	struct export_stats *st = rd->stats;
+	char why[120];
+
+	csv_reject_describe(rej, why, sizeof(why));
+	st->rejected++;
+	if (st->n_kept < EXPORT_KEPT_REJECTS) {
+		st->kept[st->n_kept].line = rej->line;
+		snprintf(st->kept[st->n_kept].reason, sizeof(st->kept[0].reason), "%s", why);
+		st->n_kept++;
+	}
+	if (rd->opts->rejects)
+		write_reject(rd->opts->rejects, rd->name, rej, why);
+}
+
+int export_read(const char *path, const struct export_options *opts,
+		export_row_fn on_row, void *ctx, struct export_stats *stats,
+		struct error *err)
+{
+	struct export_options defaults;
+	struct reading rd = {0};
+	struct transcoder *tr = NULL;
+	struct csv_reader *csv = NULL;
+	struct source *src;
+	const char *buf;
+	ssize_t n;
+	int rc = 0, first = 1;
+
+	if (!opts) {
+		export_options_init(&defaults);
+		opts = &defaults;
+	}
+	memset(stats, 0, sizeof(*stats));
+	stats->encoding = opts->encoding;
+	src = source_open(path, &opts->source, err);
+	if (!src)
+		return -1;
+	rd = (struct reading){source_name(src), opts, on_row, ctx, stats, err, 0};
+	csv = csv_reader_new(&opts->csv, on_record, on_reject, &rd);
+	if (!csv) {
+		rc = error_set(err, rd.name, "out of memory");
+		goto out;
+	}
+
+	while ((n = source_next(src, &buf, err)) > 0) {
+		size_t len = (size_t)n;
+		if (first) {
+			first = 0;
+			if (opts->encoding_auto)
+				stats->encoding = encoding_detect(buf, len, 0);
+			if (stats->encoding != ENCODING_UTF8 &&
+			    !(tr = transcoder_new(stats->encoding, err))) {
+				rc = -1;
+				goto out;
+			}
+		}
+		if (tr && transcoder_convert(tr, buf, len, 0, &buf, &len, err) < 0) {
+			rc = -1;
+			goto out;
+		}
+		int fed = csv_reader_feed(csv, buf, len, err);
+		if (fed < 0 || rd.failed) {
+			rc = -1;
+			goto out;
+		}
+		if (fed > 0)
+			goto out;  /* the caller asked to stop */
+	}
+	if (n < 0) {
+		/* Keep what was read; the partial line at the break is not a row. */
+		rc = -1;
+		goto out;
+	}
+	if (tr) {
+		size_t len;
+		if (transcoder_convert(tr, NULL, 0, 1, &buf, &len, err) < 0 ||
+		    csv_reader_feed(csv, buf, len, err) < 0) {
+			rc = -1;
+			goto out;
+		}
+	}
+	if (csv_reader_finish(csv, err) < 0 || rd.failed)
+		rc = -1;
+out:
+	if (rc < 0 && err && !err->file[0])
+		snprintf(err->file, sizeof(err->file), "%s", rd.name ? rd.name : path);
+	stats->compression = source_compression(src);
+	stats->members = source_members(src);
+	stats->bytes_in = source_bytes_in(src);
+	stats->bytes_out = source_bytes_out(src);
+	if (csv)
+		stats->lines = csv_reader_lines(csv);
+	if (tr)
+		stats->invalid_bytes = transcoder_invalid(tr);
+	transcoder_free(tr);
+	csv_reader_free(csv);
+	source_close(src);
+	return rc;
+}
