@@ -116,12 +116,11 @@ static void print_text(FILE *out, const char *name, const struct file_facts *f)
 		if (f->bad_times)
 			fprintf(out, "  bad times    %llu rows\n", (unsigned long long)f->bad_times);
 		fputs("  columns\n", out);
-		for (int r = 0; r < ROLE_COUNT; r++) {
-			int c = st->binding.column[r];
-			if (c >= 0)
-				fprintf(out, "    %-15s %s (column %d)\n", schema_role_name(r),
-					st->header[c], c + 1);
-		}
+		for (size_t c = 0; c < st->binding.n_columns; c++)
+			for (int r = 0; r < ROLE_COUNT; r++)
+				if (st->binding.column[r] == (int)c)
+					fprintf(out, "    %-3zu %-15s %s\n", c + 1,
+						schema_role_name(r), st->header[c]);
 	}
 }
 

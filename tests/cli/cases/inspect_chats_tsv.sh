@@ -1,0 +1,2 @@
+cd "$FIXTURES"
+"$TOUSU" inspect --format tsv chats_small.csv

@@ -1,0 +1,2 @@
+cd "$FIXTURES"
+"$TOUSU" inspect --format json complaints_zh.csv

@@ -1,0 +1,2 @@
+cd "$FIXTURES"
+"$TOUSU" inspect --kind complaints missing_column.csv

@@ -1,0 +1,2 @@
+cd "$FIXTURES"
+"$TOUSU" inspect orders_small.csv

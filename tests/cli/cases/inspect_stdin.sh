@@ -1,0 +1,1 @@
+gzip -c "$FIXTURES/chats_small.csv" | "$TOUSU" inspect --format tsv -
