@@ -20,7 +20,7 @@ LDLIBS   := -lcsv -lpcre2-8 -lz -lm -pthread
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_BUILD := build-essential zlib1g-dev libcsv-dev libpcre2-dev uthash-dev
 DEB_TEST  := libcmocka-dev clang gnuplot-nox fonts-noto-cjk valgrind
-DEB_BENCH := miller sqlite3
+DEB_BENCH := time bc miller sqlite3
 
 LIB_SRCS := $(sort $(wildcard formats/*.c analyzers/*.c reports/*.c))
 CMD_SRCS := $(sort $(wildcard cmd/*.c))
@@ -98,8 +98,9 @@ check: deps-test
 	@$(MAKE) --no-print-directory clang-check
 	@echo "make check: all passed"
 
-bench: deps tousu
-	@$(MAKE) --no-print-directory build/bench/zread
+bench:
+	@sh tests/deps.sh $(DEB_BUILD) $(DEB_BENCH)
+	@$(MAKE) --no-print-directory tousu build/bench/zread
 	@sh tests/bench/run.sh
 
 build/bench/zread: tests/bench/zread.c
