@@ -1,0 +1,115 @@
+/*
+ * encoding.h - which encoding an export is in, and turning it into UTF-8.
+ *
+ * Exports come as UTF-8 or as GB18030/GBK (GBK and GB2312 are decoded as
+ * GB18030, their superset). Everything after this module sees UTF-8 only.
+ *
+ * Detection looks at a sample (the first megabyte, say) and tries strict
+ * UTF-8 first: the other order silently turns UTF-8 into mojibake, because
+ * most UTF-8 Chinese text is also well-formed GB18030 byte for byte. Only
+ * when the sample is not UTF-8 and is plausible GB18030 is GB18030 chosen;
+ * otherwise the answer is UTF-8 and invalid rows are the caller's to count.
+ *
+ * The UTF-8 checks are strict (RFC 3629): no overlong forms, no surrogates
+ * (U+D800-U+DFFF), nothing above U+10FFFF. They have a word-at-a-time fast
+ * path for ASCII, which is most of a CSV file.
+ *
+ * A transcoder turns a stream of chunks in one encoding into UTF-8. From
+ * GB18030 it uses iconv, one call per chunk; from UTF-8 it validates and
+ * copies. Either way its output is always valid UTF-8: each invalid
+ * sequence becomes U+FFFD and is counted, and conversion always goes on.
+ * A multi-byte character split across two chunks is carried over, so the
+ * output does not depend on where the chunks were cut.
+ *
+ * Ownership: the transcoder owns its output buffer; what transcoder_convert()
+ * lends stays valid until the next call or transcoder_free(). It keeps no
+ * pointer into the caller's input.
+ *
+ * Errors: only transcoder_new() and transcoder_convert() can fail (iconv
+ * unavailable, out of memory); they return NULL or -1 and fill a
+ * caller-owned struct error (msg only; file, line and offset are the
+ * caller's to add). Invalid input is not an error, only a count.
+ */
+#ifndef TOUSU_ENCODING_H
+#define TOUSU_ENCODING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "formats/error.h"
+
+enum encoding {
+	ENCODING_UTF8 = 0,
+	ENCODING_GB18030,
+};
+
+/* "utf-8" or "gb18030" ("unknown" for a value outside the enum). */
+const char *encoding_name(enum encoding e);
+
+/*
+ * Parses a user's --encoding value, case-insensitively: "utf-8", "utf8" ->
+ * UTF-8; "gb18030", "gbk", "gb2312", "cp936" -> GB18030. Returns 0, or -1
+ * (and leaves *out alone) for anything else.
+ */
+int encoding_parse_name(const char *name, enum encoding *out);
+
+/*
+ * Length of the longest prefix of s[0..len) that is valid UTF-8. A multi-byte
+ * character cut by len is not part of it.
+ */
+size_t utf8_valid_prefix(const char *s, size_t len);
+
+/* 1 if s[0..len) is entirely valid UTF-8, else 0. */
+int utf8_is_valid(const char *s, size_t len);
+
+/*
+ * Guesses the encoding of a sample from the start of an input. at_eof says
+ * the sample is the whole input; when it is 0, a character cut at the end of
+ * the sample is not held against either encoding.
+ *   - valid UTF-8 (a BOM is valid UTF-8)            -> ENCODING_UTF8
+ *   - else plausible GB18030: well-formed GB18030 byte structure (lead
+ *     0x81-0xFE with trail 0x40-0x7E/0x80-0xFE, or 0x81-0xFE 0x30-0x39
+ *     0x81-0xFE 0x30-0x39) with at most 1 malformed sequence per 100
+ *     characters, while UTF-8 has more than that  -> ENCODING_GB18030
+ *   - else                                           -> ENCODING_UTF8
+ * The 1% tolerance on both sides keeps one stray byte from deciding: a
+ * UTF-8 export with a single corrupt byte stays UTF-8, and a GB18030 export
+ * with one is still GB18030. A small UTF-8 sample (under ~100 non-ASCII
+ * characters) with a corrupt byte can still come out GB18030.
+ */
+enum encoding encoding_detect(const char *buf, size_t len, int at_eof);
+
+struct transcoder;
+
+/*
+ * Starts a stream from `from` to UTF-8. Returns NULL and fills err when
+ * iconv has no converter or memory runs out.
+ */
+struct transcoder *transcoder_new(enum encoding from, struct error *err);
+
+/*
+ * Converts in[0..len) (len may be 0) and lends the UTF-8 result: *out and
+ * *out_len, valid until the next call. Bytes of a character cut at the end
+ * of in are kept and converted with the next call; at_eof says no more input
+ * follows, so a cut character is invalid (one U+FFFD) and the stream is
+ * reset, ready for a new input. Returns 0, or -1 and fills err only when
+ * memory runs out or iconv fails in an unexpected way (then *out_len is 0
+ * and the stream's state is unspecified).
+ */
+int transcoder_convert(struct transcoder *t, const char *in, size_t len,
+		       int at_eof, const char **out, size_t *out_len,
+		       struct error *err);
+
+/*
+ * Invalid sequences replaced by U+FFFD since transcoder_new(). From UTF-8,
+ * each maximal ill-formed subpart counts once (Unicode's recommended
+ * practice: "E4 B8 41" is U+FFFD then "A"); from GB18030, each byte that
+ * cannot start a character counts once, and so does a structurally complete
+ * 4-byte sequence that maps to nothing.
+ */
+uint64_t transcoder_invalid(const struct transcoder *t);
+
+/* Releases t. Accepts NULL. */
+void transcoder_free(struct transcoder *t);
+
+#endif
