@@ -2,6 +2,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+/* uthash calls exit(-1) when it cannot allocate, by default; this library
+ * must return -1 instead (see shop_table.h). Non-fatal mode leaves the entry
+ * out of the table and clears its hh.tbl. */
+#define HASH_NONFATAL_OOM 1
 #include <uthash.h>
 
 struct shop_entry {
@@ -58,6 +63,10 @@ int64_t shop_table_intern(struct shop_table *t, const char *key, size_t len)
 		memcpy(e->key, key, len);
 		e->key[len] = '\0';
 		HASH_ADD_KEYPTR(hh, t->head, e->key, len, e);
+		if (!e->hh.tbl) {
+			free(e);
+			return -1;
+		}
 		t->by_index[t->count++] = e;
 	}
 	t->last = e;

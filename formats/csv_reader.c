@@ -35,6 +35,7 @@ struct csv_reader {
 	uint64_t rec_line, rec_offset;
 	int in_record;         /* libcsv holds part of a record */
 	int record_ended;      /* libcsv ended a record in the current segment */
+	int skip_line;         /* drop bytes up to the next LF (after CSV_ENOMEM) */
 	int partial_line;      /* bytes after the last LF were consumed */
 	unsigned char bom[3];
 	size_t bom_len;
@@ -129,7 +130,9 @@ uint64_t csv_reader_lines(const struct csv_reader *r)
 
 uint64_t csv_reader_records(const struct csv_reader *r)
 {
-	return r->records;
+	/* r->records numbers every record, rejects included (csv_record.number);
+	 * the contract here is the records passed on. */
+	return r->records - r->rejected;
 }
 
 uint64_t csv_reader_rejected(const struct csv_reader *r)
@@ -259,8 +262,10 @@ static void on_row(int term, void *v)
 {
 	struct csv_reader *r = v;
 	(void)term;
+	/* Until a non-empty field is stored there is no arena: NULL + 0 is
+	 * undefined, and callers may pass fields to memcpy or strndup. */
 	for (size_t i = 0; i < r->n_fields; i++)
-		r->ptrs[i] = r->arena + r->offs[i];
+		r->ptrs[i] = r->arena ? r->arena + r->offs[i] : "";
 	end_record(r);
 	r->record_ended = 1;
 }
@@ -318,8 +323,18 @@ static void parser_reset(struct csv_reader *r)
 	r->in_record = 0;
 }
 
-static void parse_with_libcsv(struct csv_reader *r, const char *s, size_t n)
+/*
+ * Passes s to libcsv up to its first CR (or all of it); returns the bytes
+ * taken. libcsv also ends a record at a bare CR in the middle of a line, and
+ * at most one record can end per call this way: a record that starts after
+ * such a CR gets its own line and offset, and a callback's request to stop
+ * is seen before the next record, whatever the chunking.
+ */
+static size_t parse_with_libcsv(struct csv_reader *r, const char *s, size_t n)
 {
+	const char *cr = memchr(s, '\r', n);
+	if (cr && cr + 1 < s + n)
+		n = (size_t)(cr + 1 - s);
 	r->record_ended = 0;
 	entry_cap = r->opt.max_field + 1024;
 	size_t used = csv_parse(&r->parser, s, n, on_field, on_row, r);
@@ -327,18 +342,19 @@ static void parse_with_libcsv(struct csv_reader *r, const char *s, size_t n)
 		if (csv_error(&r->parser) == CSV_ENOMEM) {
 			/* The field outgrew the cap: reject the record and go on
 			 * with the next line, so one stray quote costs the lines
-			 * it swallowed, not the rest of the file. */
+			 * it swallowed, not the rest of the file. The rest of this
+			 * line may come in later chunks: skip_line drops it all,
+			 * so chunking cannot turn it into a record. */
 			r->field_too_long = 1;
 			r->records++;
 			reject(r, CSV_REJECT_FIELD_TOO_LONG);
+			r->skip_line = 1;
 		}
 		parser_reset(r);
-		return;
+		return n;
 	}
-	if (r->record_ended)
-		r->in_record = 0;
-	else
-		r->in_record = 1;
+	r->in_record = !r->record_ended;
+	return n;
 }
 
 /*
@@ -348,21 +364,32 @@ static void parse_with_libcsv(struct csv_reader *r, const char *s, size_t n)
 static void segment(struct csv_reader *r, const char *s, size_t n, int has_lf,
 		    int is_last)
 {
-	if (!r->in_record) {
-		r->rec_line = r->lines + 1;
-		r->rec_offset = r->offset;
-		int blank = has_lf ? (n == 1 || (n == 2 && s[0] == '\r')) :
-				     (n == 0 || (n == 1 && s[0] == '\r'));
-		if (blank)
+	while (n && !r->stop && !r->oom) {
+		size_t take = n;
+		if (r->skip_line)
 			;
-		else if (!(has_lf || is_last) || !split_plain_line(r, s, n, has_lf))
-			parse_with_libcsv(r, s, n);
-	} else {
-		parse_with_libcsv(r, s, n);
+		else if (r->in_record)
+			take = parse_with_libcsv(r, s, n);
+		else if (*s == '\r' || *s == '\n')
+			/* Between records libcsv ignores CR and LF: blank lines,
+			 * and the LF of a CRLF whose CR ended a record. Skipping
+			 * them here keeps them from starting a record. */
+			take = 1;
+		else {
+			r->rec_line = r->lines + 1;
+			r->rec_offset = r->offset;
+			if (!(has_lf || is_last) || !split_plain_line(r, s, n, has_lf))
+				take = parse_with_libcsv(r, s, n);
+		}
+		r->offset += take;
+		s += take;
+		n -= take;
 	}
-	r->offset += n;
-	if (has_lf)
+	r->offset += n;   /* the bytes left when a callback asked to stop */
+	if (has_lf) {
 		r->lines++;
+		r->skip_line = 0;
+	}
 }
 
 static int carry_append(struct csv_reader *r, const char *s, size_t n)
@@ -462,6 +489,11 @@ int csv_reader_finish(struct csv_reader *r, struct error *err)
 	}
 	if (r->in_record && !r->stop) {
 		r->record_ended = 0;
+		/* libcsv 3.0.3 only honours CSV_STRICT_FINI together with
+		 * CSV_STRICT, and strict parsing would refuse a stray quote
+		 * inside an unquoted field: turn it on for csv_fini alone,
+		 * which uses it for nothing else. */
+		csv_set_opts(&r->parser, CSV_STRICT | CSV_STRICT_FINI);
 		if (csv_fini(&r->parser, on_field, on_row, r) != 0) {
 			r->records++;
 			reject(r, CSV_REJECT_OPEN_QUOTE);

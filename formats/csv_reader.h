@@ -48,7 +48,7 @@ struct csv_record {
 	const size_t *lens;
 	uint64_t line;      /* physical line of the record's first byte, 1-based */
 	uint64_t number;    /* record number, the header is 1 */
-	uint64_t offset;    /* byte offset of the record's first line in the stream */
+	uint64_t offset;    /* byte offset of the record's first byte in the stream */
 };
 
 enum csv_reject_reason {

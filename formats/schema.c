@@ -208,14 +208,25 @@ static int find_header(const char *const *headers, const size_t *lens, size_t n,
 	return -1;
 }
 
+/*
+ * Whether a role already holds column i. Asking the binding itself sets no
+ * limit on the width of a header: a fixed "taken" array would leave columns
+ * past its end unbound, and report a present shop_id as missing.
+ */
+static int column_taken(const struct schema_binding *b, size_t i)
+{
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (b->column[r] >= 0 && (size_t)b->column[r] == i)
+			return 1;
+	return 0;
+}
+
 static int bind_kind(enum record_kind kind, const char *const *headers,
 		     const size_t *lens, size_t n,
 		     const struct schema_override *ov, size_t n_ov,
 		     struct schema_binding *out, struct error *err)
 {
 	const struct kind_def *k = &kinds[kind];
-	int taken[512] = {0};
-	size_t cap = n < 512 ? n : 512;
 
 	out->kind = kind;
 	out->n_columns = n;
@@ -232,8 +243,6 @@ static int bind_kind(enum record_kind kind, const char *const *headers,
 			return error_set(err, NULL, "--col %s=%s: no column named '%s'",
 					 ov[i].role, ov[i].header, ov[i].header);
 		out->column[r] = c;
-		if ((size_t)c < cap)
-			taken[c] = 1;
 	}
 
 	/* Canonical names first, then aliases, so "shop" cannot steal a column
@@ -243,9 +252,9 @@ static int bind_kind(enum record_kind kind, const char *const *headers,
 			enum role r = k->roles[j].role;
 			if (out->column[r] >= 0)
 				continue;
-			for (size_t i = 0; i < cap; i++) {
+			for (size_t i = 0; i < n; i++) {
 				char norm[256];
-				if (taken[i])
+				if (column_taken(out, i))
 					continue;
 				size_t nl = normalise(headers[i], lens[i], norm, sizeof(norm));
 				int hit = pass == 0
@@ -254,7 +263,6 @@ static int bind_kind(enum record_kind kind, const char *const *headers,
 					: header_is_role(norm, nl, r);
 				if (hit) {
 					out->column[r] = (int)i;
-					taken[i] = 1;
 					break;
 				}
 			}
