@@ -22,7 +22,9 @@ DEB_BUILD := build-essential zlib1g-dev libcsv-dev libpcre2-dev uthash-dev
 DEB_TEST  := libcmocka-dev clang gnuplot-nox fonts-noto-cjk valgrind
 DEB_BENCH := time bc miller sqlite3
 
-LIB_SRCS := $(sort $(wildcard formats/*.c analyzers/*.c reports/*.c))
+# The default rules are compiled in, so tousu works with no files installed.
+GEN_RULES := build/gen/default_rules.c
+LIB_SRCS := $(sort $(wildcard formats/*.c analyzers/*.c reports/*.c)) $(GEN_RULES)
 CMD_SRCS := $(sort $(wildcard cmd/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -60,6 +62,14 @@ $(A)/tests/%: $(call objs,$(A),tests/unit/%.c $(LIB_SRCS))
 
 UNIT_BINS      := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 UNIT_BINS_ASAN := $(patsubst tests/unit/%.c,$(A)/tests/%,$(UNIT_SRCS))
+
+$(GEN_RULES): analyzers/default.rules
+	@mkdir -p $(dir $@)
+	@awk 'BEGIN { print "/* Generated from analyzers/default.rules by the Makefile. */"; \
+		print "#include \"analyzers/rules.h\""; \
+		print "static const char text[] ="; } \
+		{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "\t\"" $$0 "\\n\"" } \
+		END { print ";"; print "const char *rules_default_text(void) { return text; }" }' $< > $@
 
 deps:
 	@sh tests/deps.sh $(DEB_BUILD)

@@ -25,6 +25,7 @@ struct cmd {
 
 extern const struct cmd cmd_inspect;
 extern const struct cmd cmd_sample;
+extern const struct cmd cmd_rules;
 
 /*
  * Flushes and closes stdout; returns EXIT_DATA with a message if any write

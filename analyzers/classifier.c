@@ -1,0 +1,338 @@
+#include "analyzers/classifier.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzers/textfold.h"
+
+/* Atoms grouped by the first code point of their trigger. */
+struct bucket {
+	uint32_t cp;
+	uint32_t first, count;   /* range in by_cp */
+};
+
+struct classifier {
+	const struct rule_set *rs;
+	uint8_t bmp_bits[65536 / 8];   /* first code points of triggers, BMP */
+	struct bucket *buckets;        /* open addressing on cp */
+	uint32_t n_buckets_mask;
+	uint32_t *by_cp;               /* atom indexes, grouped by bucket */
+	uint32_t *always;              /* atoms without a trigger */
+	size_t n_always;
+	int has_astral;                /* a trigger starts outside the BMP */
+};
+
+struct matcher {
+	const struct classifier *c;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *stack;
+	char *folded;
+	uint32_t *origin;
+	size_t cap;
+	struct hit hits[CLASSIFIER_MAX_HITS];
+	size_t n_hits;
+	struct hit kept[CLASSIFIER_MAX_HITS];
+	uint8_t *deferred;             /* per atom: run over the whole text */
+	uint32_t *deferred_list;
+	size_t n_deferred;
+	size_t limited;
+	const struct rule_atom *limited_atom;
+};
+
+static uint32_t hash_cp(uint32_t cp)
+{
+	return cp * 2654435761u;
+}
+
+static struct bucket *find_bucket(const struct classifier *c, uint32_t cp)
+{
+	uint32_t i = hash_cp(cp) & c->n_buckets_mask;
+	for (;;) {
+		struct bucket *b = &c->buckets[i];
+		if (b->count == 0 || b->cp == cp)
+			return b;
+		i = (i + 1) & c->n_buckets_mask;
+	}
+}
+
+struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
+{
+	size_t n = rules_atom_count(rs);
+	struct classifier *c = calloc(1, sizeof(*c));
+	uint32_t size = 64;
+
+	if (!c)
+		goto oom;
+	c->rs = rs;
+	while (size < 2 * n + 2)
+		size *= 2;
+	c->buckets = calloc(size, sizeof(*c->buckets));
+	c->by_cp = calloc(n + 1, sizeof(*c->by_cp));
+	c->always = calloc(n + 1, sizeof(*c->always));
+	if (!c->buckets || !c->by_cp || !c->always)
+		goto oom;
+	c->n_buckets_mask = size - 1;
+
+	/* Count atoms per first code point, then lay them out by bucket. */
+	for (size_t i = 0; i < n; i++) {
+		const struct rule_atom *a = rules_atom(rs, i);
+		uint32_t cp;
+		if (!a->trigger) {
+			c->always[c->n_always++] = (uint32_t)i;
+			continue;
+		}
+		textfold_decode((const unsigned char *)a->trigger, &cp);
+		struct bucket *b = find_bucket(c, cp);
+		b->cp = cp;
+		b->count++;
+		if (cp < 65536)
+			c->bmp_bits[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+		else
+			c->has_astral = 1;
+	}
+	uint32_t next = 0;
+	for (uint32_t i = 0; i < size; i++) {
+		c->buckets[i].first = next;
+		next += c->buckets[i].count;
+	}
+	uint32_t *fill = calloc(size, sizeof(*fill));
+	if (!fill)
+		goto oom;
+	for (size_t i = 0; i < n; i++) {
+		const struct rule_atom *a = rules_atom(rs, i);
+		uint32_t cp;
+		if (!a->trigger)
+			continue;
+		textfold_decode((const unsigned char *)a->trigger, &cp);
+		struct bucket *b = find_bucket(c, cp);
+		c->by_cp[b->first + fill[b - c->buckets]++] = (uint32_t)i;
+	}
+	free(fill);
+	return c;
+oom:
+	classifier_free(c);
+	error_set(err, NULL, "out of memory");
+	return NULL;
+}
+
+void classifier_free(struct classifier *c)
+{
+	if (!c)
+		return;
+	free(c->buckets);
+	free(c->by_cp);
+	free(c->always);
+	free(c);
+}
+
+const struct rule_set *classifier_rules(const struct classifier *c)
+{
+	return c->rs;
+}
+
+struct matcher *matcher_new(const struct classifier *c, uint32_t match_limit)
+{
+	struct matcher *m = calloc(1, sizeof(*m));
+	size_t n = rules_atom_count(c->rs);
+	if (!m)
+		return NULL;
+	m->c = c;
+	m->md = pcre2_match_data_create(4, NULL);
+	m->mctx = pcre2_match_context_create(NULL);
+	m->stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	m->deferred = calloc(n + 1, 1);
+	m->deferred_list = calloc(n + 1, sizeof(*m->deferred_list));
+	if (!m->md || !m->mctx || !m->stack || !m->deferred || !m->deferred_list) {
+		matcher_free(m);
+		return NULL;
+	}
+	pcre2_set_match_limit(m->mctx, match_limit ? match_limit : 1000000);
+	pcre2_jit_stack_assign(m->mctx, NULL, m->stack);
+	return m;
+}
+
+void matcher_free(struct matcher *m)
+{
+	if (!m)
+		return;
+	pcre2_match_data_free(m->md);
+	pcre2_match_context_free(m->mctx);
+	pcre2_jit_stack_free(m->stack);
+	free(m->folded);
+	free(m->origin);
+	free(m->deferred);
+	free(m->deferred_list);
+	free(m);
+}
+
+static void add_hit(struct matcher *m, uint32_t atom, size_t start, size_t end)
+{
+	if (m->n_hits < CLASSIFIER_MAX_HITS)
+		m->hits[m->n_hits++] = (struct hit){atom, (uint32_t)start, (uint32_t)end};
+}
+
+/* Runs atom over the folded text: at one position when anchored, else
+ * every non-overlapping match. */
+static void run_atom(struct matcher *m, uint32_t ai, size_t len, size_t at, int anchored)
+{
+	const struct rule_atom *a = rules_atom(m->c->rs, ai);
+	PCRE2_SPTR s = (PCRE2_SPTR)m->folded;
+	size_t off = at;
+
+	for (;;) {
+		int rc = pcre2_match(a->code, s, len, off,
+				     PCRE2_NO_UTF_CHECK | (anchored ? PCRE2_ANCHORED : 0),
+				     m->md, m->mctx);
+		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||
+		    rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+			m->limited++;
+			if (!m->limited_atom)
+				m->limited_atom = a;
+			return;
+		}
+		if (rc < 0)
+			return;
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+		add_hit(m, ai, ov[0], ov[1]);
+		if (anchored)
+			return;
+		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		while (off < len && (m->folded[off] & 0xC0) == 0x80)
+			off++;
+		if (off >= len)
+			return;
+	}
+}
+
+static void scan(struct matcher *m, size_t len)
+{
+	const struct classifier *c = m->c;
+	const unsigned char *s = (const unsigned char *)m->folded;
+
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t k = textfold_decode(s + i, &cp);
+		if (cp < 65536 ? !(c->bmp_bits[cp >> 3] & (1u << (cp & 7))) : !c->has_astral) {
+			i += k;
+			continue;
+		}
+		const struct bucket *b = find_bucket(c, cp);
+		for (uint32_t j = 0; j < b->count; j++) {
+			uint32_t ai = c->by_cp[b->first + j];
+			const struct rule_atom *a = rules_atom(c->rs, ai);
+			if (a->trigger_len > len - i || memcmp(s + i, a->trigger, a->trigger_len))
+				continue;
+			if (a->literal)
+				add_hit(m, ai, i, i + a->trigger_len);
+			else if (a->anchored)
+				run_atom(m, ai, len, i, 1);
+			else if (!m->deferred[ai]) {
+				m->deferred[ai] = 1;
+				m->deferred_list[m->n_deferred++] = ai;
+			}
+		}
+		i += k;
+	}
+	for (size_t j = 0; j < m->n_deferred; j++) {
+		run_atom(m, m->deferred_list[j], len, 0, 0);
+		m->deferred[m->deferred_list[j]] = 0;
+	}
+	m->n_deferred = 0;
+	for (size_t j = 0; j < c->n_always; j++)
+		run_atom(m, c->always[j], len, 0, 0);
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->atom < y->atom ? -1 : x->atom > y->atom;
+}
+
+static void decide(struct matcher *m, struct classification *out)
+{
+	const struct rule_set *rs = m->c->rs;
+	size_t kept = 0;
+	uint64_t severe_types = 0;
+
+	qsort(m->hits, m->n_hits, sizeof(m->hits[0]), by_start);
+	for (size_t i = 0; i < m->n_hits; i++) {
+		const struct hit *h = &m->hits[i];
+		const struct rule_atom *a = rules_atom(rs, h->atom);
+		if (a->kind == ATOM_EXCLUDE)
+			continue;
+		int void_ = 0;
+		for (size_t j = 0; j < m->n_hits && !void_; j++) {
+			const struct hit *e = &m->hits[j];
+			const struct rule_atom *ea = rules_atom(rs, e->atom);
+			void_ = ea->kind == ATOM_EXCLUDE && ea->type == a->type &&
+				e->start <= h->start && h->end <= e->end;
+		}
+		if (void_)
+			continue;
+		m->kept[kept++] = *h;
+		out->types |= 1ull << a->type;
+		if (a->kind == ATOM_SEVERE)
+			severe_types |= 1ull << a->type;
+	}
+
+	out->primary = -1;
+	for (size_t i = 0; i < kept; i++) {
+		const struct rule_atom *a = rules_atom(rs, m->kept[i].atom);
+		/* Hits are in text order, so a strict > keeps the earliest on ties. */
+		if (out->primary < 0 ||
+		    rules_type(rs, a->type)->priority > rules_type(rs, (size_t)out->primary)->priority) {
+			out->primary = a->type;
+			out->decider = a;
+		}
+	}
+	out->penalty_type = -1;
+	for (size_t t = 0; t < rules_type_count(rs); t++) {
+		if (!(out->types >> t & 1))
+			continue;
+		const struct rule_type *ty = rules_type(rs, t);
+		int severe = (int)(severe_types >> t & 1);
+		int pts = severe && ty->severe_points ? ty->severe_points : ty->points;
+		if (pts > out->points || (severe && !out->severe && ty->points)) {
+			out->points = pts;
+			out->penalty_type = (int)t;
+			out->severe = severe;
+		}
+	}
+	out->hits = m->kept;
+	out->n_hits = kept;
+}
+
+int classify_text(struct matcher *m, const char *text, size_t len,
+		  struct classification *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (TEXTFOLD_MAX_OUT(len) + 1 > m->cap) {
+		size_t cap = TEXTFOLD_MAX_OUT(len) + 1;
+		if (cap < 4096)
+			cap = 4096;
+		char *f = realloc(m->folded, cap);
+		if (f)
+			m->folded = f;
+		uint32_t *o = realloc(m->origin, (cap + 1) * sizeof(*o));
+		if (o)
+			m->origin = o;
+		if (!f || !o)
+			return -1;
+		m->cap = cap;
+	}
+	size_t n = textfold_text(text, len, m->folded, m->origin, &out->invalid);
+	m->n_hits = 0;
+	m->limited = 0;
+	m->limited_atom = NULL;
+	scan(m, n);
+	decide(m, out);
+	out->limited = m->limited;
+	out->limited_atom = m->limited_atom;
+	out->folded = m->folded;
+	out->folded_len = n;
+	out->origin = m->origin;
+	return 0;
+}

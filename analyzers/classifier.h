@@ -1,0 +1,75 @@
+/*
+ * classifier.h - tags a complaint text with its types, using a rule set.
+ *
+ * A classifier is built once from a compiled rule set (rules.h) and is
+ * read-only afterwards, so threads can share it. Each thread matches with its
+ * own matcher: the scratch space (folded text, PCRE2 match data, a JIT stack)
+ * that makes classify_text() allocation-free per text.
+ *
+ * How a text is classified:
+ *  1. it is folded (textfold.h): invalid UTF-8 is replaced and counted, so
+ *     PCRE2 only ever sees valid UTF-8;
+ *  2. one pass finds the rule literals present; PCRE2 (JIT) runs only for
+ *     atoms whose literal occurs, anchored at it when it leads the atom;
+ *  3. include and severe hits inside an exclude hit of the same type are
+ *     void (negation: 没有质量问题);
+ *  4. the types with a hit left are the text's types; the primary type is
+ *     the one of highest priority (ties: the earliest hit); the rule that
+ *     decided is the primary type's earliest hit.
+ * A pattern that exceeds the match limit is skipped for that text and
+ * reported in the result (never a hang, never an abort).
+ */
+#ifndef TOUSU_CLASSIFIER_H
+#define TOUSU_CLASSIFIER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzers/rules.h"
+#include "formats/error.h"
+
+#define CLASSIFIER_MAX_HITS 256
+
+struct classifier;
+struct matcher;
+
+struct hit {
+	uint32_t atom;
+	uint32_t start, end;   /* byte offsets in the folded text */
+};
+
+struct classification {
+	uint64_t types;        /* bit i set: type i hit */
+	int primary;           /* type index, -1 for other */
+	int severe;            /* a severe pattern hit a tagged type */
+	int points;            /* penalty points of the worst tagged type */
+	int penalty_type;      /* type whose points those are, -1 if none */
+	const struct rule_atom *decider;  /* NULL for other */
+	size_t invalid;        /* invalid UTF-8 sequences replaced */
+	size_t limited;        /* patterns skipped at the match limit */
+	const struct rule_atom *limited_atom;
+	/* For --explain: surviving hits, in text order, and the folded text. */
+	const struct hit *hits;
+	size_t n_hits;
+	const char *folded;
+	size_t folded_len;
+	const uint32_t *origin; /* folded offset -> input offset */
+};
+
+/* rs must outlive the classifier. Returns NULL with err on failure. */
+struct classifier *classifier_new(const struct rule_set *rs, struct error *err);
+void classifier_free(struct classifier *c);
+const struct rule_set *classifier_rules(const struct classifier *c);
+
+/* match_limit: PCRE2's match limit per pattern and text (0 = 1,000,000). */
+struct matcher *matcher_new(const struct classifier *c, uint32_t match_limit);
+void matcher_free(struct matcher *m);
+
+/*
+ * Classifies text[0..len). The result's pointers stay valid until the next
+ * call with the same matcher. Returns 0, or -1 if out of memory.
+ */
+int classify_text(struct matcher *m, const char *text, size_t len,
+		  struct classification *out);
+
+#endif

@@ -1,0 +1,569 @@
+#include "analyzers/rules.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzers/textfold.h"
+
+struct rule_set {
+	struct rule_type types[RULES_MAX_TYPES];
+	size_t n_types;
+	struct rule_atom *atoms;
+	size_t n_atoms, cap_atoms;
+	char **names;            /* file names atoms point to */
+	size_t n_names;
+};
+
+struct loader {
+	struct rule_set *rs;
+	const char *file;
+	uint32_t line;
+	int current;             /* type of the current section, -1 before one */
+	int errors;
+	rules_error_fn on_error;
+	void *ctx;
+};
+
+static void report(struct loader *ld, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void report(struct loader *ld, const char *fmt, ...)
+{
+	struct error e;
+	va_list ap;
+
+	error_clear(&e);
+	snprintf(e.file, sizeof(e.file), "%s", ld->file);
+	e.line = ld->line;
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	va_end(ap);
+	ld->errors++;
+	if (ld->on_error)
+		ld->on_error(ld->ctx, &e);
+}
+
+struct rule_set *rules_new(void)
+{
+	return calloc(1, sizeof(struct rule_set));
+}
+
+void rules_free(struct rule_set *rs)
+{
+	if (!rs)
+		return;
+	for (size_t i = 0; i < rs->n_types; i++) {
+		free(rs->types[i].id);
+		free(rs->types[i].label);
+		free(rs->types[i].platform);
+	}
+	for (size_t i = 0; i < rs->n_atoms; i++) {
+		free(rs->atoms[i].pattern);
+		free(rs->atoms[i].trigger);
+		pcre2_code_free(rs->atoms[i].code);
+	}
+	for (size_t i = 0; i < rs->n_names; i++)
+		free(rs->names[i]);
+	free(rs->names);
+	free(rs->atoms);
+	free(rs);
+}
+
+size_t rules_type_count(const struct rule_set *rs) { return rs->n_types; }
+const struct rule_type *rules_type(const struct rule_set *rs, size_t i) { return &rs->types[i]; }
+size_t rules_atom_count(const struct rule_set *rs) { return rs->n_atoms; }
+const struct rule_atom *rules_atom(const struct rule_set *rs, size_t i) { return &rs->atoms[i]; }
+
+int rules_type_find(const struct rule_set *rs, const char *id)
+{
+	for (size_t i = 0; i < rs->n_types; i++)
+		if (!strcmp(rs->types[i].id, id))
+			return (int)i;
+	return -1;
+}
+
+int rules_type_for_platform(const struct rule_set *rs, const char *name, size_t len)
+{
+	while (len && (*name == ' ' || *name == '\t')) {
+		name++;
+		len--;
+	}
+	while (len && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+		len--;
+	if (!len)
+		return -1;
+	for (size_t i = 0; i < rs->n_types; i++) {
+		const char *p = rs->types[i].platform;
+		while (p && *p) {
+			const char *bar = strchr(p, '|');
+			size_t n = bar ? (size_t)(bar - p) : strlen(p);
+			if (n == len && !memcmp(p, name, n))
+				return (int)i;
+			p = bar ? bar + 1 : NULL;
+		}
+		if (len == strlen(rs->types[i].id) && !memcmp(rs->types[i].id, name, len))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* ---- splitting a pattern and finding the literal every match contains ---- */
+
+static int is_meta(char c)
+{
+	return c && strchr("\\^$.|?*+()[]{}", c) != NULL;
+}
+
+static int is_quantifier(const char *p)
+{
+	return *p == '?' || *p == '*' || *p == '+' || *p == '{';
+}
+
+/* Skips a character class starting at p ('['); returns the byte after it. */
+static const char *skip_class(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p && *p != ']') {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '[' && p[1] == ':') {
+			const char *end = strstr(p + 2, ":]");
+			if (end)
+				p = end + 1;
+		}
+		p++;
+	}
+	return *p ? p + 1 : p;
+}
+
+/* Skips a group starting at p ('('); returns the byte after its ')'. */
+static const char *skip_group(const char *p)
+{
+	int depth = 0;
+	while (*p) {
+		if (*p == '\\' && p[1])
+			p += 2;
+		else if (*p == '[')
+			p = skip_class(p);
+		else {
+			if (*p == '(')
+				depth++;
+			else if (*p == ')' && --depth == 0)
+				return p + 1;
+			p++;
+		}
+	}
+	return p;
+}
+
+/* Length of the UTF-8 character at p. */
+static size_t char_len(const char *p)
+{
+	unsigned char c = (unsigned char)*p;
+	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/*
+ * Collects the literal run starting at p into out: plain characters and
+ * escaped punctuation, stopping before a metacharacter; a character
+ * followed by a quantifier is not part of it (it may occur zero times, or
+ * repeat). Sets *end to where the run stopped. Returns its length.
+ */
+static size_t literal_run(const char *p, const char **end, char *out)
+{
+	size_t n = 0;
+	for (;;) {
+		const char *c = p;
+		size_t k;
+		if (*p == '\\' && p[1] && !((p[1] >= '0' && p[1] <= '9') ||
+					     (p[1] >= 'a' && p[1] <= 'z') ||
+					     (p[1] >= 'A' && p[1] <= 'Z'))) {
+			c = p + 1;
+			k = 1;
+			p += 2;
+		} else if (*p && !is_meta(*p)) {
+			k = char_len(p);
+			p += k;
+		} else {
+			break;
+		}
+		if (is_quantifier(p)) {
+			p = c;  /* the quantified character is not certain */
+			break;
+		}
+		for (size_t i = 0; i < k; i++) {
+			char ch = c[i];
+			out[n++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+		}
+	}
+	*end = p;
+	return n;
+}
+
+/*
+ * Finds the literal every match of atom (one top-level alternative) must
+ * contain. Prefers the leading literal, where the match starts; else the
+ * longest literal at the atom's top level. Sets *anchored and *whole.
+ */
+static size_t extract_trigger(const char *atom, char *out, int *anchored, int *whole)
+{
+	const char *p = atom, *end;
+	size_t n;
+
+	*anchored = *whole = 0;
+	while (p[0] == '\\' && p[1] == 'b')
+		p += 2;
+	n = literal_run(p, &end, out);
+	if (n) {
+		*anchored = 1;
+		*whole = *end == '\0' && p == atom;
+		return n;
+	}
+
+	char best[1024];
+	size_t best_n = 0;
+	p = atom;
+	while (*p) {
+		if (*p == '(') {
+			p = skip_group(p);
+		} else if (*p == '[') {
+			p = skip_class(p);
+		} else if (*p == '\\' && p[1]) {
+			const char *q = p;
+			char tmp[1024];
+			size_t k = strlen(p) < sizeof(tmp) ? literal_run(p, &end, tmp) : 0;
+			if (k > best_n) {
+				memcpy(best, tmp, k);
+				best_n = k;
+			}
+			p = (k && end > q) ? end : p + 2;
+			continue;
+		} else if (!is_meta(*p)) {
+			char tmp[1024];
+			size_t k = strlen(p) < sizeof(tmp) ? literal_run(p, &end, tmp) : 0;
+			if (k > best_n) {
+				memcpy(best, tmp, k);
+				best_n = k;
+			}
+			p = end > p ? end : p + char_len(p);
+			continue;
+		} else {
+			p++;
+		}
+		if (is_quantifier(p) && *p != '{')
+			p++;
+	}
+	memcpy(out, best, best_n);
+	return best_n;
+}
+
+/* ---- loading ---- */
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, size_t len)
+{
+	struct rule_set *rs = ld->rs;
+	char *pattern = strndup(alt, len);
+	char trig[1024];
+	int anchored, whole;
+	size_t tn = len < sizeof(trig) ? extract_trigger(pattern, trig, &anchored, &whole) : 0;
+
+	if (!pattern)
+		return -1;
+	if (tn == 0)
+		anchored = whole = 0;
+	if (rs->n_atoms == rs->cap_atoms) {
+		size_t cap = rs->cap_atoms ? 2 * rs->cap_atoms : 64;
+		struct rule_atom *a = realloc(rs->atoms, cap * sizeof(*a));
+		if (!a) {
+			free(pattern);
+			return -1;
+		}
+		rs->atoms = a;
+		rs->cap_atoms = cap;
+	}
+	struct rule_atom *a = &rs->atoms[rs->n_atoms];
+	memset(a, 0, sizeof(*a));
+	a->type = (uint16_t)ld->current;
+	a->kind = (uint8_t)kind;
+	a->file = rs->names[rs->n_names - 1];
+	a->line = ld->line;
+	a->pattern = pattern;
+	a->literal = (uint8_t)whole;
+	a->anchored = (uint8_t)anchored;
+	if (tn) {
+		a->trigger = strndup(trig, tn);
+		a->trigger_len = tn;
+	}
+	if (!whole) {
+		int ec;
+		PCRE2_SIZE eo;
+		a->code = pcre2_compile((PCRE2_SPTR)pattern, len,
+					PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &ec, &eo, NULL);
+		if (!a->code) {
+			/* The whole pattern compiled, so this cannot happen short of
+			 * a splitting bug; say so rather than lose the rule. */
+			report(ld, "internal: alternative '%s' does not compile alone", pattern);
+			free(pattern);
+			free(a->trigger);
+			return -1;
+		}
+		/* Without JIT the interpreter still gives the same answers. */
+		(void)pcre2_jit_compile(a->code, PCRE2_JIT_COMPLETE);
+	}
+	rs->n_atoms++;
+	return 0;
+}
+
+static void add_pattern(struct loader *ld, enum atom_kind kind, const char *value)
+{
+	size_t vlen = strlen(value);
+	char *folded = malloc(TEXTFOLD_MAX_OUT(vlen) + 1);
+	int ec;
+	PCRE2_SIZE eo;
+	PCRE2_UCHAR msg[256];
+
+	if (!folded) {
+		report(ld, "out of memory");
+		return;
+	}
+	size_t n = textfold_pattern(value, vlen, folded);
+	pcre2_code *whole = pcre2_compile((PCRE2_SPTR)folded, n,
+					  PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &ec, &eo, NULL);
+	if (!whole) {
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		/* Folding can change byte lengths, so point at the user's text
+		 * when the pattern was already in folded form, else at ours. */
+		report(ld, "bad pattern: %s at offset %zu of '%s'", (char *)msg, (size_t)eo,
+		       n == vlen && !memcmp(folded, value, n) ? value : folded);
+		free(folded);
+		return;
+	}
+	uint32_t backrefs = 0, minlength = 0;
+	pcre2_pattern_info(whole, PCRE2_INFO_BACKREFMAX, &backrefs);
+	pcre2_pattern_info(whole, PCRE2_INFO_MINLENGTH, &minlength);
+	pcre2_code_free(whole);
+	if (minlength == 0) {
+		/* An empty alternative or `x*` would tag every complaint. */
+		report(ld, "pattern '%s' can match empty text", value);
+		free(folded);
+		return;
+	}
+
+	/* Split at top-level '|' into atoms; a pattern with back references
+	 * is kept whole, since splitting could separate a group from them. */
+	const char *p = folded, *start = folded;
+	while (*p && !backrefs) {
+		if (*p == '\\' && p[1])
+			p += 2;
+		else if (*p == '[')
+			p = skip_class(p);
+		else if (*p == '(')
+			p = skip_group(p);
+		else if (*p == '|') {
+			if (add_atom(ld, kind, start, (size_t)(p - start)) < 0)
+				report(ld, "out of memory");
+			start = ++p;
+		} else
+			p++;
+	}
+	if (add_atom(ld, kind, start, strlen(start)) < 0)
+		report(ld, "out of memory");
+	free(folded);
+}
+
+static int parse_int(const char *s, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < -1000000 || v > 1000000)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static void set_string(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = strdup(v);
+}
+
+static void section(struct loader *ld, char *s)
+{
+	char *end = strchr(s, ']');
+	if (!end || trim(end + 1)[0]) {
+		report(ld, "a section header is '[type_id]'");
+		return;
+	}
+	*end = '\0';
+	char *id = trim(s + 1);
+	if (!*id || strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(id)) {
+		report(ld, "type id '%s' must be lower-case letters, digits and '_'", id);
+		ld->current = -1;
+		return;
+	}
+	if (!strcmp(id, "other")) {
+		report(ld, "'other' is what no rule matched; it cannot have rules");
+		ld->current = -1;
+		return;
+	}
+	int t = rules_type_find(ld->rs, id);
+	if (t < 0) {
+		if (ld->rs->n_types == RULES_MAX_TYPES) {
+			report(ld, "more than %d types", RULES_MAX_TYPES);
+			ld->current = -1;
+			return;
+		}
+		t = (int)ld->rs->n_types++;
+		struct rule_type *ty = &ld->rs->types[t];
+		memset(ty, 0, sizeof(*ty));
+		ty->id = strdup(id);
+		ty->label = strdup(id);
+	}
+	ld->current = t;
+}
+
+static void key_value(struct loader *ld, char *s)
+{
+	char *eq = strchr(s, '=');
+	if (!eq) {
+		report(ld, "expected 'key = value' or '[type_id]'");
+		return;
+	}
+	*eq = '\0';
+	char *key = trim(s), *value = trim(eq + 1);
+	if (ld->current < 0) {
+		report(ld, "'%s' outside a [type] section", key);
+		return;
+	}
+	struct rule_type *ty = &ld->rs->types[ld->current];
+	if (!*value) {
+		report(ld, "'%s' has no value", key);
+		return;
+	}
+	if (!strcmp(key, "include"))
+		add_pattern(ld, ATOM_INCLUDE, value);
+	else if (!strcmp(key, "exclude"))
+		add_pattern(ld, ATOM_EXCLUDE, value);
+	else if (!strcmp(key, "severe"))
+		add_pattern(ld, ATOM_SEVERE, value);
+	else if (!strcmp(key, "label"))
+		set_string(&ty->label, value);
+	else if (!strcmp(key, "platform"))
+		set_string(&ty->platform, value);
+	else if (!strcmp(key, "priority") || !strcmp(key, "points") ||
+		 !strcmp(key, "severe_points")) {
+		int v;
+		if (parse_int(value, &v) < 0)
+			report(ld, "%s: '%s' is not a whole number", key, value);
+		else if (!strcmp(key, "priority"))
+			ty->priority = v;
+		else if (!strcmp(key, "points"))
+			ty->points = v;
+		else
+			ty->severe_points = v;
+	} else {
+		report(ld, "unknown key '%s' (expected label, priority, points, "
+		       "severe_points, platform, include, exclude or severe)", key);
+	}
+}
+
+int rules_load(struct rule_set *rs, const char *name, const char *text,
+	       size_t len, rules_error_fn on_error, void *ctx)
+{
+	struct loader ld = {rs, name, 0, -1, 0, on_error, ctx};
+	char **names = realloc(rs->names, (rs->n_names + 1) * sizeof(*names));
+	if (!names)
+		return 1;
+	rs->names = names;
+	rs->names[rs->n_names++] = strdup(name);
+	ld.file = rs->names[rs->n_names - 1];
+
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *line = strndup(p, n);
+		ld.line++;
+		if (!line) {
+			report(&ld, "out of memory");
+			break;
+		}
+		char *s = trim(line);
+		if (ld.line == 1 && !memcmp(s, "\xEF\xBB\xBF", 3))
+			s = trim(s + 3);
+		if (*s == '\0' || *s == '#')
+			;
+		else if (*s == '[')
+			section(&ld, s);
+		else
+			key_value(&ld, s);
+		free(line);
+		p = nl ? nl + 1 : end;
+	}
+	return ld.errors;
+}
+
+int rules_load_file(struct rule_set *rs, const char *path,
+		    rules_error_fn on_error, void *ctx)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	struct error e;
+
+	if (!f) {
+		error_set(&e, path, "cannot open rule file: %s", strerror(errno));
+		if (on_error)
+			on_error(ctx, &e);
+		return 1;
+	}
+	for (;;) {
+		if (len + 4096 > cap) {
+			cap = cap ? 2 * cap : 65536;
+			char *b = realloc(buf, cap);
+			if (!b)
+				break;
+			buf = b;
+		}
+		size_t n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	int failed = ferror(f);
+	fclose(f);
+	if (failed || !buf) {
+		free(buf);
+		error_set(&e, path, "cannot read rule file");
+		if (on_error)
+			on_error(ctx, &e);
+		return 1;
+	}
+	int errors = rules_load(rs, path, buf, len, on_error, ctx);
+	free(buf);
+	return errors;
+}
+
+int rules_load_default(struct rule_set *rs, rules_error_fn on_error, void *ctx)
+{
+	const char *text = rules_default_text();
+	return rules_load(rs, "(built-in)", text, strlen(text), on_error, ctx);
+}

@@ -1,0 +1,106 @@
+/*
+ * rules.h - complaint-type rules: the rule file grammar, compiling, matching.
+ *
+ * A rule file is line-oriented UTF-8 (the README and `man tousu` give the
+ * grammar):
+ *
+ *	# comment
+ *	[quality]                  a section per type; its id names the type
+ *	label    = 质量问题        shown in reports
+ *	priority = 50              the primary type is the hit type of highest priority
+ *	points   = 0               penalty points when established
+ *	severe_points = 48         points when a `severe` pattern hits
+ *	platform = 质量问题|质量    the platform's own type names for this type
+ *	include  = 质量(?:问题|差)|掉色|开线      a PCRE2 pattern; any hit tags the type
+ *	exclude  = 没有质量问题    voids this type's hits that lie inside its match
+ *	severe   = 冥币|寿衣       a hit tags the type and marks it severe
+ *
+ * Patterns are PCRE2 in UTF + UCP mode, caseless, matched against text
+ * folded by textfold.h (simplified characters, half-width ASCII, ...); the
+ * patterns are folded the same way, so either script works in a rule. A
+ * section that repeats an id extends that type (how --extra-rules adds to the
+ * defaults); scalar keys given again override.
+ *
+ * Speed: every pattern is split into its top-level alternatives ("atoms").
+ * From each atom a literal that any match must contain is extracted; one pass
+ * over the text finds the literals present, and PCRE2 (JIT) runs only for
+ * atoms whose literal occurs, anchored at it when the literal leads the atom.
+ * A pure-literal atom needs no PCRE2 at all. See classifier.h.
+ *
+ * Errors: rules_load() reports every problem through on_error, one struct
+ * error each (file, line, message with PCRE2's text and the offset in the
+ * pattern), and returns how many there were; a rule set with errors must
+ * not be used. Ownership: the rule set owns everything it holds; patterns are
+ * copied.
+ */
+#ifndef TOUSU_RULES_H
+#define TOUSU_RULES_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "formats/error.h"
+
+#define RULES_MAX_TYPES 64
+
+enum atom_kind { ATOM_INCLUDE, ATOM_EXCLUDE, ATOM_SEVERE };
+
+struct rule_type {
+	char *id;
+	char *label;
+	int priority;
+	int points, severe_points;
+	char *platform;          /* '|'-separated platform type names, or NULL */
+};
+
+struct rule_atom {
+	uint16_t type;           /* index into the rule set's types */
+	uint8_t kind;            /* enum atom_kind */
+	uint8_t literal;         /* the trigger is the whole atom: no PCRE2 */
+	uint8_t anchored;        /* the trigger leads the atom: match at it */
+	const char *file;        /* rule file name (owned by the rule set) */
+	uint32_t line;
+	char *pattern;           /* folded pattern of this alternative */
+	pcre2_code *code;        /* NULL for literal atoms */
+	char *trigger;           /* folded, lower-case; NULL: run on every text */
+	size_t trigger_len;
+};
+
+struct rule_set;
+
+typedef void (*rules_error_fn)(void *ctx, const struct error *err);
+
+struct rule_set *rules_new(void);
+
+/*
+ * Parses and compiles rule text; name is used in messages (a path, or
+ * "(built-in)"). Returns the number of errors (0 = all good).
+ */
+int rules_load(struct rule_set *rs, const char *name, const char *text,
+	       size_t len, rules_error_fn on_error, void *ctx);
+
+/* Reads path and calls rules_load; an unreadable file is one error. */
+int rules_load_file(struct rule_set *rs, const char *path,
+		    rules_error_fn on_error, void *ctx);
+
+/* Loads the rules built into the binary (samples/rules/default.rules). */
+int rules_load_default(struct rule_set *rs, rules_error_fn on_error, void *ctx);
+
+/* The built-in rule text. */
+const char *rules_default_text(void);
+
+size_t rules_type_count(const struct rule_set *rs);
+const struct rule_type *rules_type(const struct rule_set *rs, size_t i);
+/* The type's index by id, or -1. */
+int rules_type_find(const struct rule_set *rs, const char *id);
+/* The type whose `platform` names include name (exact, after trimming), or -1. */
+int rules_type_for_platform(const struct rule_set *rs, const char *name, size_t len);
+
+size_t rules_atom_count(const struct rule_set *rs);
+const struct rule_atom *rules_atom(const struct rule_set *rs, size_t i);
+
+void rules_free(struct rule_set *rs);
+
+#endif

@@ -1,0 +1,220 @@
+#include "analyzers/textfold.h"
+
+#include <string.h>
+
+#include "analyzers/hanzi.h"
+#include "formats/encoding.h"
+
+static int is_han(uint32_t cp)
+{
+	return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+	       (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+static size_t encode(uint32_t cp, char *o)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xC0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xE0 | (cp >> 12));
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (char)(0xF0 | (cp >> 18));
+	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* The character-level mapping shared by text and patterns; 0 drops it. */
+static uint32_t fold_cp(uint32_t cp)
+{
+	if (cp < 0x80)
+		return cp;
+	if (cp >= 0xFF01 && cp <= 0xFF5E)
+		return cp - 0xFEE0;
+	if (cp == 0x3000)
+		return ' ';
+	if ((cp >= 0x200B && cp <= 0x200D) || cp == 0xFEFF)
+		return 0;
+	return hanzi_to_simplified(cp);
+}
+
+static int is_pinyin_letter(uint32_t cp)
+{
+	if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == ' ')
+		return 1;
+	/* Tone-marked vowels: āáǎà ēéěè īíǐì ōóǒò ūúǔù ǖǘǚǜü. */
+	switch (cp) {
+	case 0x101: case 0xE1: case 0x1CE: case 0xE0:
+	case 0x113: case 0xE9: case 0x11B: case 0xE8:
+	case 0x12B: case 0xED: case 0x1D0: case 0xEC:
+	case 0x14D: case 0xF3: case 0x1D2: case 0xF2:
+	case 0x16B: case 0xFA: case 0x1D4: case 0xF9:
+	case 0x1D6: case 0x1D8: case 0x1DA: case 0x1DC: case 0xFC:
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Length of a "(pinyin)" group at s (ASCII or full-width parentheses, 1 to
+ * 24 letters), or 0. Only called right after a Chinese character.
+ */
+static size_t pinyin_group(const unsigned char *s, size_t left)
+{
+	size_t i;
+	uint32_t cp;
+
+	if (left >= 1 && s[0] == '(')
+		i = 1;
+	else if (left >= 3 && s[0] == 0xEF && s[1] == 0xBC && s[2] == 0x88)
+		i = 3;
+	else
+		return 0;
+	size_t letters = 0;
+	while (i < left) {
+		if (s[i] == ')')
+			return letters ? i + 1 : 0;
+		if (left - i >= 3 && s[i] == 0xEF && s[i + 1] == 0xBC && s[i + 2] == 0x89)
+			return letters ? i + 3 : 0;
+		size_t n = utf8_valid_prefix((const char *)s + i, left - i < 4 ? left - i : 4);
+		if (n == 0)
+			return 0;
+		size_t k = textfold_decode(s + i, &cp);
+		if (k > n || !is_pinyin_letter(cp) || ++letters > 24)
+			return 0;
+		i += k;
+	}
+	return 0;
+}
+
+size_t textfold_text(const char *text, size_t len, char *out, uint32_t *origin,
+		     size_t *invalid)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, o = 0, bad = 0;
+	uint32_t prev = 0;  /* last code point written */
+
+	while (i < len) {
+		uint32_t cp;
+		size_t k;
+
+		if (s[i] < 0x80) {
+			/* ASCII is the common case: no decoding. */
+			unsigned char c = s[i];
+			if (c == ' ' && is_han(prev)) {
+				size_t j = i;
+				while (j < len && s[j] == ' ')
+					j++;
+				if (j < len && s[j] >= 0x80) {
+					uint32_t next;
+					size_t n = utf8_valid_prefix(text + j, len - j < 4 ? len - j : 4);
+					if (n && textfold_decode(s + j, &next) <= n &&
+					    is_han(hanzi_to_simplified(next))) {
+						i = j;
+						continue;
+					}
+				}
+			}
+			if (c == '(' && is_han(prev) && (k = pinyin_group(s + i, len - i))) {
+				i += k;
+				continue;
+			}
+			if (origin)
+				origin[o] = (uint32_t)i;
+			out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			prev = c;
+			i++;
+			continue;
+		}
+		size_t n = utf8_valid_prefix(text + i, len - i < 4 ? len - i : 4);
+		if (n == 0) {
+			/* One U+FFFD for the bad byte; resync on the next one. */
+			bad++;
+			if (origin)
+				origin[o] = origin[o + 1] = origin[o + 2] = (uint32_t)i;
+			memcpy(out + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			prev = 0xFFFD;
+			i++;
+			continue;
+		}
+		k = textfold_decode(s + i, &cp);
+		if (cp == 0xFF08 && is_han(prev) && (n = pinyin_group(s + i, len - i))) {
+			i += n;
+			continue;
+		}
+		uint32_t f = fold_cp(cp);
+		if (f == 0) {
+			i += k;
+			continue;
+		}
+		if (f >= 'A' && f <= 'Z')
+			f += 32;
+		size_t w = encode(f, out + o);
+		if (origin)
+			for (size_t j = 0; j < w; j++)
+				origin[o + j] = (uint32_t)i;
+		o += w;
+		prev = f;
+		i += k;
+	}
+	if (origin)
+		origin[o] = (uint32_t)len;
+	if (invalid)
+		*invalid = bad;
+	return o;
+}
+
+size_t textfold_pattern(const char *pat, size_t len, char *out)
+{
+	const unsigned char *s = (const unsigned char *)pat;
+	size_t i = 0, o = 0;
+
+	while (i < len) {
+		if (s[i] == '\\' && i + 1 < len) {
+			/* An escape is syntax: copy it with the character it escapes. */
+			out[o++] = (char)s[i++];
+			size_t n = utf8_valid_prefix(pat + i, len - i < 4 ? len - i : 4);
+			size_t k = 1;
+			if (s[i] >= 0x80 && n) {
+				uint32_t cp;
+				k = textfold_decode(s + i, &cp);
+			}
+			memcpy(out + o, s + i, k);
+			o += k;
+			i += k;
+			continue;
+		}
+		if (s[i] < 0x80) {
+			out[o++] = (char)s[i++];
+			continue;
+		}
+		size_t n = utf8_valid_prefix(pat + i, len - i < 4 ? len - i : 4);
+		if (n == 0) {
+			out[o++] = (char)s[i++];  /* PCRE2 will report it */
+			continue;
+		}
+		uint32_t cp;
+		size_t k = textfold_decode(s + i, &cp);
+		uint32_t f = fold_cp(cp);
+		i += k;
+		if (f == 0)
+			continue;
+		if (f < 0x80 && strchr("\\^$.|?*+()[]{}#-", (int)f) && f != 0)
+			out[o++] = '\\';
+		o += encode(f, out + o);
+	}
+	out[o] = '\0';
+	return o;
+}

@@ -1,0 +1,396 @@
+/*
+ * rules.c - `tousu rules check|explain|test|default`: work on rule files.
+ *
+ *   check FILE...      compile rule files, report every error as FILE:LINE
+ *   explain TEXT|-     which rules hit a text (or each line of stdin), and where
+ *   test LABELED.tsv   precision, recall and F1 per type against labelled texts
+ *   default            print the built-in rules (a starting point for your own)
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "cmd/options.h"
+#include "cmd/rule_options.h"
+
+static int parse(int argc, char **argv, const struct command_usage *u,
+		 char ***ops, size_t *n_ops)
+{
+	struct error err;
+	switch (options_parse(argc, argv, u, ops, n_ops, &err)) {
+	case OPTIONS_HELP:
+		return cmd_finish_stdout(EXIT_OK) == EXIT_OK ? 1 : 2;
+	case OPTIONS_ERROR:
+		error_print(stderr, &err);
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+/* ---- check ---- */
+
+static int rules_check(int argc, char **argv)
+{
+	static const struct option opts[] = { OPT_END() };
+	static const struct command_usage u = {
+		"tousu rules check FILE...",
+		"Compiles each rule file and reports every error as FILE:LINE with\n"
+		"PCRE2's message and the offset in the pattern. Exits 1 on any error.",
+		opts,
+	};
+	char **files;
+	size_t n;
+	int rc = parse(argc, argv, &u, &files, &n), status = EXIT_OK;
+	if (rc)
+		return rc == 1 ? EXIT_OK : EXIT_USAGE;
+	if (!n) {
+		fputs("tousu: rules check: no rule files given\n", stderr);
+		free(files);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct rule_set *rs = rules_new();
+		int errors = rs ? rules_load_file(rs, files[i], rule_error_print, NULL) : 1;
+		if (errors) {
+			fprintf(stderr, "tousu: %s: %d error%s\n", files[i], errors, errors == 1 ? "" : "s");
+			status = EXIT_DATA;
+		} else {
+			size_t lit = 0, anch = 0, always = 0, n_atoms = rules_atom_count(rs);
+			for (size_t a = 0; a < n_atoms; a++) {
+				const struct rule_atom *at = rules_atom(rs, a);
+				lit += at->literal;
+				anch += at->anchored && !at->literal;
+				always += at->trigger == NULL;
+			}
+			printf("%s: ok: %zu types, %zu alternatives (%zu literal, %zu anchored at a "
+			       "literal, %zu scanned after a literal, %zu run on every text)\n",
+			       files[i], rules_type_count(rs), n_atoms, lit, anch,
+			       n_atoms - lit - anch - always, always);
+		}
+		rules_free(rs);
+	}
+	free(files);
+	return cmd_finish_stdout(status);
+}
+
+/* ---- explain ---- */
+
+static void print_types(const struct rule_set *rs, const struct classification *c)
+{
+	int any = 0;
+	for (size_t t = 0; t < rules_type_count(rs); t++)
+		if (c->types >> t & 1)
+			printf("%s%s", any++ ? "," : "", rules_type(rs, t)->id);
+	if (!any)
+		fputs("other", stdout);
+}
+
+static void explain_one(struct matcher *m, const struct rule_set *rs,
+			const char *text, size_t len)
+{
+	struct classification c;
+	if (classify_text(m, text, len, &c) < 0) {
+		fputs("tousu: out of memory\n", stderr);
+		return;
+	}
+	printf("text:     %.*s\n", (int)len, text);
+	if (c.folded_len != len || memcmp(c.folded, text, len))
+		printf("folded:   %.*s\n", (int)c.folded_len, c.folded);
+	fputs("types:    ", stdout);
+	print_types(rs, &c);
+	printf("\nprimary:  %s\n", c.primary < 0 ? "other" : rules_type(rs, (size_t)c.primary)->id);
+	if (c.penalty_type >= 0)
+		printf("severity: %s (%d points)\n", c.severe ? "severe" : "general", c.points);
+	if (c.invalid)
+		printf("invalid:  %zu invalid UTF-8 sequences replaced\n", c.invalid);
+	if (c.limited)
+		printf("limited:  %zu patterns hit the match limit (first %s:%u)\n", c.limited,
+		       c.limited_atom->file, c.limited_atom->line);
+	for (size_t i = 0; i < c.n_hits; i++) {
+		const struct hit *h = &c.hits[i];
+		const struct rule_atom *a = rules_atom(rs, h->atom);
+		printf("  %-16s %-8s \"%.*s\" at %u  %s:%u  %s%s\n", rules_type(rs, a->type)->id,
+		       a->kind == ATOM_SEVERE ? "severe" : "include", (int)(h->end - h->start),
+		       c.folded + h->start, h->start, a->file, a->line, a->pattern,
+		       a == c.decider ? "  (decided)" : "");
+	}
+}
+
+static int rules_explain(int argc, char **argv)
+{
+	static struct rule_flags rf;
+	static const struct option opts[] = { RULE_OPTIONS(rf), OPT_END() };
+	static const struct command_usage u = {
+		"tousu rules explain [--rules FILE] TEXT... | -",
+		"Shows which rules hit each TEXT (or each line of stdin with '-'): the\n"
+		"folded text, the types, the primary type, and every hit with its rule.",
+		opts,
+	};
+	char **texts;
+	size_t n;
+	int rc = parse(argc, argv, &u, &texts, &n);
+	if (rc)
+		return rc == 1 ? EXIT_OK : EXIT_USAGE;
+	if (!n) {
+		fputs("tousu: rules explain: no text given (use - for stdin)\n", stderr);
+		free(texts);
+		return EXIT_USAGE;
+	}
+	if (rule_flags_load(&rf) < 0) {
+		rule_flags_release(&rf);
+		free(texts);
+		return EXIT_DATA;
+	}
+	struct matcher *m = matcher_new(rf.classifier, 0);
+	for (size_t i = 0; m && i < n; i++) {
+		if (strcmp(texts[i], "-")) {
+			explain_one(m, rf.rs, texts[i], strlen(texts[i]));
+			continue;
+		}
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t len;
+		while ((len = getline(&line, &cap, stdin)) > 0) {
+			while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+				len--;
+			explain_one(m, rf.rs, line, (size_t)len);
+			putchar('\n');
+		}
+		free(line);
+	}
+	int status = m ? EXIT_OK : EXIT_DATA;
+	matcher_free(m);
+	rule_flags_release(&rf);
+	free(texts);
+	return cmd_finish_stdout(status);
+}
+
+/* ---- test ---- */
+
+struct tally {
+	uint64_t tp, fp, fn;
+};
+
+static double f1_of(const struct tally *t, double *p, double *r)
+{
+	*p = t->tp + t->fp ? (double)t->tp / (double)(t->tp + t->fp) : 1.0;
+	*r = t->tp + t->fn ? (double)t->tp / (double)(t->tp + t->fn) : 1.0;
+	return *p + *r > 0 ? 2 * *p * *r / (*p + *r) : 0.0;
+}
+
+static int rules_test(int argc, char **argv)
+{
+	static struct rule_flags rf;
+	static double min_f1 = -1, min_type_f1 = -1;
+	static int show_misses;
+	static const struct option opts[] = {
+		RULE_OPTIONS(rf),
+		OPT_DOUBLE(0, "min-f1", &min_f1, "X", "exit 1 when the macro F1 is below X"),
+		OPT_DOUBLE(0, "min-type-f1", &min_type_f1, "X", "exit 1 when a type's F1 is below X"),
+		OPT_BOOL(0, "misses", &show_misses, "list the texts whose types were wrong"),
+		OPT_END(),
+	};
+	static const struct command_usage u = {
+		"tousu rules test [--rules FILE] [--min-f1 X] LABELED.tsv",
+		"Runs the rules over labelled texts, one per line: TEXT<TAB>TYPES, where\n"
+		"TYPES is a comma-separated list with the primary type first, or 'other'\n"
+		"(lines starting with '#' are skipped). Prints precision, recall and F1\n"
+		"per type (other included), their macro average, the accuracy of the\n"
+		"primary type and a confusion matrix of primary types (rows: expected).",
+		opts,
+	};
+	char **files;
+	size_t n;
+	int rc = parse(argc, argv, &u, &files, &n);
+	if (rc)
+		return rc == 1 ? EXIT_OK : EXIT_USAGE;
+	if (n != 1) {
+		fputs("tousu: rules test: give one labelled file\n", stderr);
+		free(files);
+		return EXIT_USAGE;
+	}
+	if (rule_flags_load(&rf) < 0) {
+		rule_flags_release(&rf);
+		free(files);
+		return EXIT_DATA;
+	}
+	FILE *in = strcmp(files[0], "-") ? fopen(files[0], "r") : stdin;
+	if (!in) {
+		perror("tousu: rules test");
+		rule_flags_release(&rf);
+		free(files);
+		return EXIT_DATA;
+	}
+	const struct rule_set *rs = rf.rs;
+	size_t nt = rules_type_count(rs), other = nt;  /* class nt is 'other' */
+	struct tally *tally = calloc(nt + 1, sizeof(*tally));
+	uint64_t *confusion = calloc((nt + 1) * (nt + 1), sizeof(*confusion));
+	struct matcher *m = matcher_new(rf.classifier, 0);
+	uint64_t texts = 0, primary_ok = 0, exact = 0;
+	int status = EXIT_OK;
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t len;
+
+	while (tally && confusion && m && (len = getline(&line, &cap, in)) > 0) {
+		lineno++;
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (!len || line[0] == '#')
+			continue;
+		char *tab = strrchr(line, '\t');
+		if (!tab) {
+			fprintf(stderr, "tousu: %s:%zu: expected TEXT<TAB>TYPES\n", files[0], lineno);
+			status = EXIT_DATA;
+			continue;
+		}
+		*tab = '\0';
+		uint64_t want = 0;
+		int want_primary = -1, bad = 0, first = 1;
+		for (char *tok = strtok(tab + 1, ","); tok; tok = strtok(NULL, ",")) {
+			int t = strcmp(tok, "other") ? rules_type_find(rs, tok) : (int)other;
+			if (t < 0) {
+				fprintf(stderr, "tousu: %s:%zu: unknown type '%s'\n", files[0], lineno, tok);
+				bad = 1;
+				break;
+			}
+			if (first)
+				want_primary = t;
+			first = 0;
+			if ((size_t)t != other)
+				want |= 1ull << t;
+		}
+		if (bad || want_primary < 0) {
+			status = EXIT_DATA;
+			continue;
+		}
+		struct classification c;
+		if (classify_text(m, line, strlen(line), &c) < 0)
+			break;
+		texts++;
+		for (size_t t = 0; t < nt; t++) {
+			int w = (int)(want >> t & 1), g = (int)(c.types >> t & 1);
+			tally[t].tp += w && g;
+			tally[t].fp += !w && g;
+			tally[t].fn += w && !g;
+		}
+		tally[other].tp += !want && !c.types;
+		tally[other].fp += want && !c.types;
+		tally[other].fn += !want && c.types;
+		size_t got_primary = c.primary < 0 ? other : (size_t)c.primary;
+		confusion[(size_t)want_primary * (nt + 1) + got_primary]++;
+		primary_ok += (size_t)want_primary == got_primary;
+		exact += want == c.types;
+		if (show_misses && want != c.types) {
+			printf("miss\t%s\texpected ", line);
+			int any = 0;
+			for (size_t t = 0; t < nt; t++)
+				if (want >> t & 1)
+					printf("%s%s", any++ ? "," : "", rules_type(rs, t)->id);
+			if (!any)
+				fputs("other", stdout);
+			fputs("\tgot ", stdout);
+			print_types(rs, &c);
+			putchar('\n');
+		}
+	}
+	if (in != stdin)
+		fclose(in);
+	free(line);
+
+	double macro = 0, worst = 1;
+	const char *worst_id = "-";
+	printf("%-18s %6s %6s %6s %9s %7s %7s\n", "#type", "tp", "fp", "fn", "precision", "recall", "f1");
+	for (size_t t = 0; tally && t <= nt; t++) {
+		double p, r, f = f1_of(&tally[t], &p, &r);
+		const char *id = t == other ? "other" : rules_type(rs, t)->id;
+		printf("%-18s %6llu %6llu %6llu %9.3f %7.3f %7.3f\n", id,
+		       (unsigned long long)tally[t].tp, (unsigned long long)tally[t].fp,
+		       (unsigned long long)tally[t].fn, p, r, f);
+		macro += f;
+		if (f < worst) {
+			worst = f;
+			worst_id = id;
+		}
+	}
+	macro /= (double)(nt + 1);
+	printf("\ntexts %llu, macro F1 %.3f, lowest F1 %.3f (%s), primary type right %.3f, "
+	       "all types right %.3f\n", (unsigned long long)texts, macro, worst, worst_id,
+	       texts ? (double)primary_ok / (double)texts : 0, texts ? (double)exact / (double)texts : 0);
+	printf("\nconfusion of primary types (rows: expected, columns: got)\n%-16s", "");
+	for (size_t g = 0; g <= nt; g++)
+		printf(" %4.4s", g == other ? "othr" : rules_type(rs, g)->id);
+	putchar('\n');
+	for (size_t w = 0; confusion && w <= nt; w++) {
+		printf("%-16s", w == other ? "other" : rules_type(rs, w)->id);
+		for (size_t g = 0; g <= nt; g++)
+			printf(" %4llu", (unsigned long long)confusion[w * (nt + 1) + g]);
+		putchar('\n');
+	}
+	if (min_f1 >= 0 && macro < min_f1) {
+		fprintf(stderr, "tousu: macro F1 %.3f is below --min-f1 %.3f\n", macro, min_f1);
+		status = EXIT_DATA;
+	}
+	if (min_type_f1 >= 0 && worst < min_type_f1) {
+		fprintf(stderr, "tousu: F1 of %s %.3f is below --min-type-f1 %.3f\n", worst_id,
+			worst, min_type_f1);
+		status = EXIT_DATA;
+	}
+	if (!tally || !confusion || !m)
+		status = EXIT_DATA;
+	free(tally);
+	free(confusion);
+	matcher_free(m);
+	rule_flags_release(&rf);
+	free(files);
+	return cmd_finish_stdout(status);
+}
+
+/* ---- default ---- */
+
+static int rules_default(int argc, char **argv)
+{
+	static const struct option opts[] = { OPT_END() };
+	static const struct command_usage u = {
+		"tousu rules default",
+		"Prints the built-in rules: copy them to start a rule file of your own.",
+		opts,
+	};
+	char **ops;
+	size_t n;
+	int rc = parse(argc, argv, &u, &ops, &n);
+	if (rc)
+		return rc == 1 ? EXIT_OK : EXIT_USAGE;
+	free(ops);
+	fputs(rules_default_text(), stdout);
+	return cmd_finish_stdout(EXIT_OK);
+}
+
+static const struct cmd subcommands[] = {
+	{"check", "compile rule files and report every error", rules_check},
+	{"explain", "show which rules hit a text, and where", rules_explain},
+	{"test", "precision, recall and F1 against labelled texts", rules_test},
+	{"default", "print the built-in rules", rules_default},
+};
+
+static int run_rules(int argc, char **argv)
+{
+	size_t n = sizeof(subcommands) / sizeof(subcommands[0]);
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		FILE *out = argc < 2 ? stderr : stdout;
+		fputs("usage: tousu rules SUBCOMMAND [OPTIONS]\n\nsubcommands:\n", out);
+		for (size_t i = 0; i < n; i++)
+			fprintf(out, "  %-8s  %s\n", subcommands[i].name, subcommands[i].summary);
+		return argc < 2 ? EXIT_USAGE : cmd_finish_stdout(EXIT_OK);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "tousu: rules: '%s' is not a subcommand (see 'tousu rules --help')\n", argv[1]);
+	return EXIT_USAGE;
+}
+
+const struct cmd cmd_rules = {
+	"rules", "check rule files, explain matches, test against labelled texts", run_rules,
+};
