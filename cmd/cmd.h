@@ -24,6 +24,7 @@ struct cmd {
 };
 
 extern const struct cmd cmd_inspect;
+extern const struct cmd cmd_classify;
 extern const struct cmd cmd_sample;
 extern const struct cmd cmd_rules;
 

@@ -12,6 +12,7 @@
 
 static const struct cmd *const commands[] = {
 	&cmd_inspect,
+	&cmd_classify,
 	&cmd_rules,
 	&cmd_sample,
 };

@@ -147,6 +147,16 @@ int schema_role_required(enum record_kind kind, enum role role)
 	return kr && kr->required;
 }
 
+size_t schema_kind_roles(enum record_kind kind, enum role *out, size_t cap)
+{
+	if (kind <= KIND_UNKNOWN || kind >= KIND_COUNT)
+		return 0;
+	size_t n = kinds[kind].n_roles < cap ? kinds[kind].n_roles : cap;
+	for (size_t i = 0; i < n; i++)
+		out[i] = kinds[kind].roles[i].role;
+	return n;
+}
+
 enum role schema_time_role(enum record_kind kind)
 {
 	return kind < KIND_COUNT ? kinds[kind].time_role : ROLE_COUNT;

@@ -85,6 +85,9 @@ int schema_role_parse(const char *name);
 int schema_role_in_kind(enum record_kind kind, enum role role);
 int schema_role_required(enum record_kind kind, enum role role);
 
+/* Writes the roles kind uses, in their usual column order; returns how many. */
+size_t schema_kind_roles(enum record_kind kind, enum role *out, size_t cap);
+
 /* The role whose value is the record's time (orders: created_at). */
 enum role schema_time_role(enum record_kind kind);
 

@@ -1,0 +1,275 @@
+#include "reports/table.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TABLE_BUFFER (256u << 10)
+
+int table_format_parse(const char *name, enum table_format *out)
+{
+	if (!strcmp(name, "tsv"))
+		*out = TABLE_TSV;
+	else if (!strcmp(name, "csv"))
+		*out = TABLE_CSV;
+	else if (!strcmp(name, "json"))
+		*out = TABLE_JSON;
+	else
+		return -1;
+	return 0;
+}
+
+static void flush(struct table *t)
+{
+	if (t->len && fwrite(t->buf, 1, t->len, t->out) != t->len)
+		t->failed = 1;
+	t->len = 0;
+}
+
+static void reserve(struct table *t, size_t n)
+{
+	if (t->len + n <= t->cap)
+		return;
+	flush(t);
+	if (n > t->cap) {
+		char *b = realloc(t->buf, n);
+		if (!b) {
+			t->failed = 1;
+			return;
+		}
+		t->buf = b;
+		t->cap = n;
+	}
+}
+
+static void put(struct table *t, const char *s, size_t n)
+{
+	reserve(t, n);
+	if (t->len + n <= t->cap) {
+		memcpy(t->buf + t->len, s, n);
+		t->len += n;
+	}
+}
+
+static void putc_(struct table *t, char c)
+{
+	if (t->len == t->cap)
+		flush(t);
+	t->buf[t->len++] = c;
+}
+
+static void json_escaped(struct table *t, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	putc_(t, '"');
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		put(t, s + run, i - run);
+		run = i + 1;
+		char e[6] = {'\\', 0};
+		switch (c) {
+		case '"': e[1] = '"'; put(t, e, 2); break;
+		case '\\': e[1] = '\\'; put(t, e, 2); break;
+		case '\n': e[1] = 'n'; put(t, e, 2); break;
+		case '\r': e[1] = 'r'; put(t, e, 2); break;
+		case '\t': e[1] = 't'; put(t, e, 2); break;
+		default:
+			e[1] = 'u'; e[2] = '0'; e[3] = '0';
+			e[4] = hex[c >> 4]; e[5] = hex[c & 15];
+			put(t, e, 6);
+		}
+	}
+	put(t, s + run, n - run);
+	putc_(t, '"');
+}
+
+static void tsv_escaped(struct table *t, const char *s, size_t n)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i], e;
+		switch (c) {
+		case '\t': e = 't'; break;
+		case '\n': e = 'n'; break;
+		case '\r': e = 'r'; break;
+		case '\\': e = '\\'; break;
+		default: continue;
+		}
+		put(t, s + run, i - run);
+		run = i + 1;
+		putc_(t, '\\');
+		putc_(t, e);
+	}
+	put(t, s + run, n - run);
+}
+
+static int looks_numeric(const char *s, size_t n)
+{
+	char buf[64];
+	if (!n || n >= sizeof(buf))
+		return 0;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	char *end;
+	strtod(buf, &end);
+	return *end == '\0';
+}
+
+static void csv_escaped(struct table *t, const char *s, size_t n)
+{
+	int quote = 0;
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+	/* A cell a spreadsheet would evaluate (=cmd|' /C calc'!A0) is data here. */
+	int neutralise = n && s[0] && strchr("=+-@\t\r", s[0]) && !looks_numeric(s, n);
+	if (quote || neutralise)
+		putc_(t, '"');
+	if (neutralise)
+		putc_(t, '\'');
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '"') {
+			put(t, s + run, i + 1 - run);
+			putc_(t, '"');
+			run = i + 1;
+		}
+	put(t, s + run, n - run);
+	if (quote || neutralise)
+		putc_(t, '"');
+}
+
+static void cell_start(struct table *t)
+{
+	if (t->format == TABLE_JSON) {
+		putc_(t, t->column ? ',' : '{');
+		json_escaped(t, t->names[t->column], strlen(t->names[t->column]));
+		putc_(t, ':');
+	} else if (t->column) {
+		putc_(t, t->format == TABLE_TSV ? '\t' : ',');
+	}
+	t->column++;
+}
+
+int table_begin(struct table *t, FILE *out, enum table_format format,
+		const char *const *names, size_t n_columns)
+{
+	memset(t, 0, sizeof(*t));
+	t->out = out;
+	t->format = format;
+	t->names = names;
+	t->n_columns = n_columns;
+	t->cap = TABLE_BUFFER;
+	t->buf = malloc(t->cap);
+	if (!t->buf)
+		return -1;
+	if (format == TABLE_JSON)
+		return 0;
+	if (format == TABLE_TSV)
+		putc_(t, '#');
+	for (size_t i = 0; i < n_columns; i++) {
+		if (i)
+			putc_(t, format == TABLE_TSV ? '\t' : ',');
+		if (format == TABLE_TSV)
+			tsv_escaped(t, names[i], strlen(names[i]));
+		else
+			csv_escaped(t, names[i], strlen(names[i]));
+	}
+	putc_(t, '\n');
+	return 0;
+}
+
+void table_str(struct table *t, const char *s, size_t len)
+{
+	cell_start(t);
+	if (t->format == TABLE_JSON)
+		json_escaped(t, s, len);
+	else if (t->format == TABLE_TSV)
+		tsv_escaped(t, s, len);
+	else
+		csv_escaped(t, s, len);
+}
+
+void table_cstr(struct table *t, const char *s)
+{
+	table_str(t, s, strlen(s));
+}
+
+void table_int(struct table *t, int64_t v)
+{
+	char b[24];
+	int n = snprintf(b, sizeof(b), "%" PRId64, v);
+	cell_start(t);
+	put(t, b, (size_t)n);
+}
+
+void table_num(struct table *t, double v, int decimals)
+{
+	char b[64];
+	cell_start(t);
+	if (isnan(v)) {
+		if (t->format == TABLE_JSON)
+			put(t, "null", 4);
+		return;
+	}
+	int n = snprintf(b, sizeof(b), "%.*f", decimals, v);
+	put(t, b, (size_t)n);
+}
+
+void table_null(struct table *t)
+{
+	cell_start(t);
+	if (t->format == TABLE_JSON)
+		put(t, "null", 4);
+}
+
+void table_list(struct table *t, const char *const *items, size_t n)
+{
+	cell_start(t);
+	if (t->format == TABLE_JSON) {
+		putc_(t, '[');
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				putc_(t, ',');
+			json_escaped(t, items[i], strlen(items[i]));
+		}
+		putc_(t, ']');
+		return;
+	}
+	/* Joined first, so csv quotes the whole list once. */
+	char joined[2048];
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(items[i]);
+		if (len + k + 1 >= sizeof(joined))
+			break;
+		if (i)
+			joined[len++] = ',';
+		memcpy(joined + len, items[i], k);
+		len += k;
+	}
+	if (t->format == TABLE_TSV)
+		tsv_escaped(t, joined, len);
+	else
+		csv_escaped(t, joined, len);
+}
+
+void table_row_end(struct table *t)
+{
+	if (t->format == TABLE_JSON)
+		put(t, "}\n", 2);
+	else
+		putc_(t, '\n');
+	t->column = 0;
+}
+
+int table_end(struct table *t)
+{
+	flush(t);
+	free(t->buf);
+	t->buf = NULL;
+	return t->failed ? -1 : 0;
+}
