@@ -257,7 +257,16 @@ static void decide(struct matcher *m, struct classification *out)
 	size_t kept = 0;
 	uint64_t severe_types = 0;
 
-	qsort(m->hits, m->n_hits, sizeof(m->hits[0]), by_start);
+	/* Few hits per text: insertion sort beats qsort's call overhead. */
+	for (size_t i = 1; i < m->n_hits; i++) {
+		struct hit h = m->hits[i];
+		size_t j = i;
+		while (j > 0 && by_start(&m->hits[j - 1], &h) > 0) {
+			m->hits[j] = m->hits[j - 1];
+			j--;
+		}
+		m->hits[j] = h;
+	}
 	for (size_t i = 0; i < m->n_hits; i++) {
 		const struct hit *h = &m->hits[i];
 		const struct rule_atom *a = rules_atom(rs, h->atom);

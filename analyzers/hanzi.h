@@ -5,13 +5,30 @@
  * characters, so one rule written either way matches 發貨 and 发货. The table
  * is generated from OpenCC's t2s mapping (analyzers/gen_t2s.py) and covers
  * the one-to-one mappings of U+3400..U+9FFF; other code points pass through.
+ * The lookup is inline: it runs for every Chinese character of every text.
  */
 #ifndef TOUSU_HANZI_H
 #define TOUSU_HANZI_H
 
 #include <stdint.h>
 
+#define HANZI_T2S_FIRST 0x3400
+#define HANZI_T2S_LAST 0x9FFF
+
+/* Generated tables: page number + 1 by code point >> 8, and the pages. */
+extern const uint8_t hanzi_t2s_index[];
+extern const uint16_t hanzi_t2s_pages[][256];
+
 /* The simplified form of cp, or cp itself. */
-uint32_t hanzi_to_simplified(uint32_t cp);
+static inline uint32_t hanzi_to_simplified(uint32_t cp)
+{
+	if (cp < HANZI_T2S_FIRST || cp > HANZI_T2S_LAST)
+		return cp;
+	unsigned page = hanzi_t2s_index[(cp >> 8) - (HANZI_T2S_FIRST >> 8)];
+	if (!page)
+		return cp;
+	uint16_t s = hanzi_t2s_pages[page - 1][cp & 0xff];
+	return s ? s : cp;
+}
 
 #endif

@@ -2,7 +2,7 @@
 #include "analyzers/hanzi.h"
 
 /* 2956 traditional ideographs, in 97 pages of 256 code points. */
-static const uint16_t t2s_pages[97][256] = {
+const uint16_t hanzi_t2s_pages[97][256] = {
 	{ /* U+3400 */
 		0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
 		0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
@@ -1752,7 +1752,7 @@ static const uint16_t t2s_pages[97][256] = {
 };
 
 /* Page number + 1 for U+3400..U+9FFF, by code point >> 8; 0 = no mappings. */
-static const uint8_t t2s_index[108] = {
+const uint8_t hanzi_t2s_index[108] = {
 	1, 0, 2, 3, 4, 5, 6, 0, 0, 0, 0, 0, 7, 0, 8, 9,
 	0, 0, 10, 11, 0, 12, 0, 13, 14, 15, 16, 17, 18, 19, 20, 21,
 	22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37,
@@ -1762,13 +1762,3 @@ static const uint8_t t2s_index[108] = {
 	86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97,
 };
 
-uint32_t hanzi_to_simplified(uint32_t cp)
-{
-	if (cp < 0x3400 || cp > 0x9FFF)
-		return cp;
-	unsigned page = t2s_index[(cp >> 8) - 0x34];
-	if (!page)
-		return cp;
-	uint16_t s = t2s_pages[page - 1][cp & 0xff];
-	return s ? s : cp;
-}

@@ -63,6 +63,7 @@ void rules_free(struct rule_set *rs)
 	for (size_t i = 0; i < rs->n_atoms; i++) {
 		free(rs->atoms[i].pattern);
 		free(rs->atoms[i].trigger);
+		free(rs->atoms[i].where);
 		pcre2_code_free(rs->atoms[i].code);
 	}
 	for (size_t i = 0; i < rs->n_names; i++)
@@ -122,6 +123,76 @@ static int is_quantifier(const char *p)
 	return *p == '?' || *p == '*' || *p == '+' || *p == '{';
 }
 
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Length of the UTF-8 character at p. */
+static size_t char_len(const char *p)
+{
+	unsigned char c = (unsigned char)*p;
+	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/*
+ * Returns the byte after the escape sequence at p ('\\'). Fix: the scanners
+ * used to step over two bytes only, so the rest of \x{4e00}, \p{Han}, \pL,
+ * \k<name> or \d's {3} was read as literal text and became the trigger
+ * ("4e00", "l", "3"), and texts matching the rule were never tried.
+ */
+static const char *escape_end(const char *p)
+{
+	char c = p[1];
+	const char *q = p + 2;
+
+	if (!c)
+		return p + 1;
+	if ((unsigned char)c >= 0x80)
+		return p + 1 + char_len(p + 1);
+	if (c == 'Q') {
+		const char *e = strstr(q, "\\E");
+		return e ? e + 2 : q + strlen(q);
+	}
+	if (c == 'c')
+		return *q ? q + 1 : q;
+	if (is_digit(c)) {
+		while (is_digit(*q))
+			q++;
+		return q;
+	}
+	if (strchr("xopPNgk", c) && (*q == '{' || ((c == 'g' || c == 'k') && (*q == '<' || *q == '\'')))) {
+		const char *e = strchr(q + 1, *q == '{' ? '}' : *q == '<' ? '>' : '\'');
+		return e ? e + 1 : q + strlen(q);
+	}
+	if (c == 'x') {
+		for (int i = 0; i < 2 && strchr("0123456789abcdefABCDEF", *q) && *q; i++)
+			q++;
+	} else if ((c == 'p' || c == 'P') && *q) {
+		q += char_len(q);
+	} else if (c == 'g') {
+		if (*q == '+' || *q == '-')
+			q++;
+		while (is_digit(*q))
+			q++;
+	}
+	return q;
+}
+
+/* If p starts a counted quantifier ({n}, {n,}, {n,m}), the byte after it. */
+static const char *quantifier_end(const char *p)
+{
+	const char *q = p + 1;
+	if (*p != '{' || !is_digit(*q))
+		return NULL;
+	while (is_digit(*q))
+		q++;
+	if (*q == ',')
+		for (q++; is_digit(*q); q++)
+			;
+	return *q == '}' ? q + 1 : NULL;
+}
+
 /* Skips a character class starting at p ('['); returns the byte after it. */
 static const char *skip_class(const char *p)
 {
@@ -149,7 +220,7 @@ static const char *skip_group(const char *p)
 	int depth = 0;
 	while (*p) {
 		if (*p == '\\' && p[1])
-			p += 2;
+			p = escape_end(p);
 		else if (*p == '[')
 			p = skip_class(p);
 		else {
@@ -163,11 +234,97 @@ static const char *skip_group(const char *p)
 	return p;
 }
 
-/* Length of the UTF-8 character at p. */
-static size_t char_len(const char *p)
+/* 1 if pattern p has a '|' outside groups and classes. */
+static int has_top_level_bar(const char *p)
 {
-	unsigned char c = (unsigned char)*p;
-	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+	while (*p) {
+		if (*p == '\\' && p[1])
+			p = escape_end(p);
+		else if (*p == '[')
+			p = skip_class(p);
+		else if (*p == '(')
+			p = skip_group(p);
+		else if (*p++ == '|')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether the folded pattern p must stay one atom: splitting it at its
+ * top-level '|' would change what it matches. Fix: only back references
+ * were checked, but a top-level option setting ("(?x)a b|c d") carries into
+ * later alternatives, backtracking verbs ("no(*SKIP)(*F)|good") act across
+ * them, recursion, subroutine calls and conditions refer to groups by
+ * number, and \Q...\E quotes '|'. Sets *no_trigger when literal text cannot
+ * be read off the pattern (\Q...\E, a top-level extended-mode setting).
+ */
+static int keep_whole(const char *p, int *no_trigger)
+{
+	int depth = 0, whole = 0;
+
+	*no_trigger = 0;
+	while (*p) {
+		if (*p == '\\' && p[1]) {
+			if (p[1] == 'Q')
+				whole = *no_trigger = 1;
+			else if (p[1] == 'g' && (p[2] == '<' || p[2] == '\''))
+				whole = 1;
+			p = escape_end(p);
+			continue;
+		}
+		if (*p == '[') {
+			p = skip_class(p);
+			continue;
+		}
+		if (*p == ')' && depth > 0)
+			depth--;
+		if (*p != '(') {
+			p++;
+			continue;
+		}
+		const char *q = p + 2;
+		if (p[1] == '*') {
+			whole = 1;
+		} else if (p[1] == '?') {
+			if (*q && strchr("R0123456789+&(", *q))
+				whole = 1;
+			else if ((*q == 'P' && (q[1] == '>' || q[1] == '=')) || (*q == '-' && is_digit(q[1])))
+				whole = 1;
+			else if (depth == 0) {
+				int x = 0;
+				for (; *q && strchr("imnsxJU^-", *q); q++)
+					x |= *q == 'x';
+				if (*q == ')' && q > p + 2)
+					whole = 1;
+				if (*q == ')' && x)
+					*no_trigger = 1;
+			}
+		}
+		depth++;
+		p++;
+	}
+	return whole;
+}
+
+/*
+ * Whether the character at p may be part of a trigger. Fix: PCRE2 matches
+ * caselessly with Unicode case folding (é = É, ω = Ω), but triggers are
+ * compared bytewise with text in which only ASCII is lower-cased, so a
+ * trigger holding a cased non-ASCII letter missed texts the pattern
+ * matches. Only characters without case qualify: ASCII, punctuation, CJK,
+ * kana, hangul.
+ */
+static int trigger_char(const char *p)
+{
+	uint32_t cp;
+	if ((unsigned char)*p < 0x80)
+		return 1;
+	textfold_decode((const unsigned char *)p, &cp);
+	return (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+	       (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+	       (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF5F && cp <= 0xFFEF) ||
+	       (cp >= 0x20000 && cp <= 0x3FFFF);
 }
 
 /*
@@ -180,22 +337,27 @@ static size_t literal_run(const char *p, const char **end, char *out)
 {
 	size_t n = 0;
 	for (;;) {
-		const char *c = p;
+		const char *start = p, *c = p;
 		size_t k;
-		if (*p == '\\' && p[1] && !((p[1] >= '0' && p[1] <= '9') ||
+		if (*p == '\\' && p[1] && !(is_digit(p[1]) ||
 					     (p[1] >= 'a' && p[1] <= 'z') ||
 					     (p[1] >= 'A' && p[1] <= 'Z'))) {
+			/* Fix: an escaped non-ASCII character is a whole
+			 * character, not its first byte. */
 			c = p + 1;
-			k = 1;
-			p += 2;
+			k = char_len(c);
 		} else if (*p && !is_meta(*p)) {
 			k = char_len(p);
-			p += k;
 		} else {
 			break;
 		}
+		if (!trigger_char(c))
+			break;
+		p = c + k;
 		if (is_quantifier(p)) {
-			p = c;  /* the quantified character is not certain */
+			/* Fix: back to the escape's backslash, not the escaped
+			 * character, or the caller rescans "\\+" as "\+". */
+			p = start;  /* the quantified character is not certain */
 			break;
 		}
 		for (size_t i = 0; i < k; i++) {
@@ -218,6 +380,10 @@ static size_t extract_trigger(const char *atom, char *out, int *anchored, int *w
 	size_t n;
 
 	*anchored = *whole = 0;
+	/* Fix: an atom kept whole (back references) may still hold
+	 * alternatives; a literal of one of them is not in every match. */
+	if (has_top_level_bar(atom))
+		return 0;
 	while (p[0] == '\\' && p[1] == 'b')
 		p += 2;
 	n = literal_run(p, &end, out);
@@ -231,19 +397,23 @@ static size_t extract_trigger(const char *atom, char *out, int *anchored, int *w
 	size_t best_n = 0;
 	p = atom;
 	while (*p) {
+		const char *q;
 		if (*p == '(') {
 			p = skip_group(p);
 		} else if (*p == '[') {
 			p = skip_class(p);
+		} else if ((q = quantifier_end(p))) {
+			/* Fix: the digits of {2} are not literal text. */
+			p = q;
+			continue;
 		} else if (*p == '\\' && p[1]) {
-			const char *q = p;
 			char tmp[1024];
 			size_t k = strlen(p) < sizeof(tmp) ? literal_run(p, &end, tmp) : 0;
 			if (k > best_n) {
 				memcpy(best, tmp, k);
 				best_n = k;
 			}
-			p = (k && end > q) ? end : p + 2;
+			p = (k && end > p) ? end : escape_end(p);
 			continue;
 		} else if (!is_meta(*p)) {
 			char tmp[1024];
@@ -276,16 +446,18 @@ static char *trim(char *s)
 	return s;
 }
 
-static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, size_t len)
+static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, size_t len,
+		    int no_trigger)
 {
 	struct rule_set *rs = ld->rs;
 	char *pattern = strndup(alt, len);
 	char trig[1024];
-	int anchored, whole;
-	size_t tn = len < sizeof(trig) ? extract_trigger(pattern, trig, &anchored, &whole) : 0;
+	int anchored = 0, whole = 0;
 
 	if (!pattern)
 		return -1;
+	size_t tn = len < sizeof(trig) && !no_trigger ?
+		extract_trigger(pattern, trig, &anchored, &whole) : 0;
 	if (tn == 0)
 		anchored = whole = 0;
 	if (rs->n_atoms == rs->cap_atoms) {
@@ -305,6 +477,8 @@ static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, siz
 	a->file = rs->names[rs->n_names - 1];
 	a->line = ld->line;
 	a->pattern = pattern;
+	if (asprintf(&a->where, "%s:%u", a->file, a->line) < 0)
+		a->where = NULL;
 	a->literal = (uint8_t)whole;
 	a->anchored = (uint8_t)anchored;
 	if (tn) {
@@ -322,7 +496,8 @@ static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, siz
 			report(ld, "internal: alternative '%s' does not compile alone", pattern);
 			free(pattern);
 			free(a->trigger);
-			return -1;
+			free(a->where);
+			return 0;  /* reported: not "out of memory" as well */
 		}
 		/* Without JIT the interpreter still gives the same answers. */
 		(void)pcre2_jit_compile(a->code, PCRE2_JIT_COMPLETE);
@@ -367,23 +542,26 @@ static void add_pattern(struct loader *ld, enum atom_kind kind, const char *valu
 	}
 
 	/* Split at top-level '|' into atoms; a pattern with back references
-	 * is kept whole, since splitting could separate a group from them. */
+	 * is kept whole, since splitting could separate a group from them
+	 * (keep_whole() lists the other constructs that forbid it). */
+	int no_trigger;
+	int unsplit = keep_whole(folded, &no_trigger) || backrefs;
 	const char *p = folded, *start = folded;
-	while (*p && !backrefs) {
+	while (*p && !unsplit) {
 		if (*p == '\\' && p[1])
-			p += 2;
+			p = escape_end(p);
 		else if (*p == '[')
 			p = skip_class(p);
 		else if (*p == '(')
 			p = skip_group(p);
 		else if (*p == '|') {
-			if (add_atom(ld, kind, start, (size_t)(p - start)) < 0)
+			if (add_atom(ld, kind, start, (size_t)(p - start), no_trigger) < 0)
 				report(ld, "out of memory");
 			start = ++p;
 		} else
 			p++;
 	}
-	if (add_atom(ld, kind, start, strlen(start)) < 0)
+	if (add_atom(ld, kind, start, strlen(start), no_trigger) < 0)
 		report(ld, "out of memory");
 	free(folded);
 }

@@ -62,6 +62,7 @@ struct rule_atom {
 	uint8_t anchored;        /* the trigger leads the atom: match at it */
 	const char *file;        /* rule file name (owned by the rule set) */
 	uint32_t line;
+	char *where;             /* "FILE:LINE", for output */
 	char *pattern;           /* folded pattern of this alternative */
 	pcre2_code *code;        /* NULL for literal atoms */
 	char *trigger;           /* folded, lower-case; NULL: run on every text */

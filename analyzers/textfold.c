@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "analyzers/hanzi.h"
-#include "formats/encoding.h"
 
 static int is_han(uint32_t cp)
 {
@@ -32,6 +31,37 @@ static size_t encode(uint32_t cp, char *o)
 	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
 	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
 	o[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/*
+ * Decodes and validates one UTF-8 sequence (strict: no overlongs, no
+ * surrogates, nothing past U+10FFFF); returns its length, or 0 if invalid.
+ * Inline because it runs for every non-ASCII character of every text.
+ */
+static inline size_t decode_checked(const unsigned char *s, size_t left, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	if (c < 0xC2 || c > 0xF4)
+		return 0;
+	if (c < 0xE0) {
+		if (left < 2 || (s[1] & 0xC0) != 0x80)
+			return 0;
+		*cp = ((uint32_t)(c & 0x1F) << 6) | (s[1] & 0x3F);
+		return 2;
+	}
+	if (c < 0xF0) {
+		if (left < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+		    (c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F))
+			return 0;
+		*cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+		return 3;
+	}
+	if (left < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+	    (s[3] & 0xC0) != 0x80 || (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
+		return 0;
+	*cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+	      ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
 	return 4;
 }
 
@@ -87,11 +117,8 @@ static size_t pinyin_group(const unsigned char *s, size_t left)
 			return letters ? i + 1 : 0;
 		if (left - i >= 3 && s[i] == 0xEF && s[i + 1] == 0xBC && s[i + 2] == 0x89)
 			return letters ? i + 3 : 0;
-		size_t n = utf8_valid_prefix((const char *)s + i, left - i < 4 ? left - i : 4);
-		if (n == 0)
-			return 0;
-		size_t k = textfold_decode(s + i, &cp);
-		if (k > n || !is_pinyin_letter(cp) || ++letters > 24)
+		size_t k = s[i] < 0x80 ? (cp = s[i], 1) : decode_checked(s + i, left - i, &cp);
+		if (k == 0 || !is_pinyin_letter(cp) || ++letters > 24)
 			return 0;
 		i += k;
 	}
@@ -118,8 +145,7 @@ size_t textfold_text(const char *text, size_t len, char *out, uint32_t *origin,
 					j++;
 				if (j < len && s[j] >= 0x80) {
 					uint32_t next;
-					size_t n = utf8_valid_prefix(text + j, len - j < 4 ? len - j : 4);
-					if (n && textfold_decode(s + j, &next) <= n &&
+					if (decode_checked(s + j, len - j, &next) &&
 					    is_han(hanzi_to_simplified(next))) {
 						i = j;
 						continue;
@@ -137,8 +163,8 @@ size_t textfold_text(const char *text, size_t len, char *out, uint32_t *origin,
 			i++;
 			continue;
 		}
-		size_t n = utf8_valid_prefix(text + i, len - i < 4 ? len - i : 4);
-		if (n == 0) {
+		k = decode_checked(s + i, len - i, &cp);
+		if (k == 0) {
 			/* One U+FFFD for the bad byte; resync on the next one. */
 			bad++;
 			if (origin)
@@ -149,7 +175,7 @@ size_t textfold_text(const char *text, size_t len, char *out, uint32_t *origin,
 			i++;
 			continue;
 		}
-		k = textfold_decode(s + i, &cp);
+		size_t n;
 		if (cp == 0xFF08 && is_han(prev) && (n = pinyin_group(s + i, len - i))) {
 			i += n;
 			continue;
@@ -185,12 +211,10 @@ size_t textfold_pattern(const char *pat, size_t len, char *out)
 		if (s[i] == '\\' && i + 1 < len) {
 			/* An escape is syntax: copy it with the character it escapes. */
 			out[o++] = (char)s[i++];
-			size_t n = utf8_valid_prefix(pat + i, len - i < 4 ? len - i : 4);
-			size_t k = 1;
-			if (s[i] >= 0x80 && n) {
-				uint32_t cp;
-				k = textfold_decode(s + i, &cp);
-			}
+			uint32_t cp;
+			size_t k = s[i] >= 0x80 ? decode_checked(s + i, len - i, &cp) : 1;
+			if (k == 0)
+				k = 1;
 			memcpy(out + o, s + i, k);
 			o += k;
 			i += k;
@@ -200,13 +224,12 @@ size_t textfold_pattern(const char *pat, size_t len, char *out)
 			out[o++] = (char)s[i++];
 			continue;
 		}
-		size_t n = utf8_valid_prefix(pat + i, len - i < 4 ? len - i : 4);
-		if (n == 0) {
+		uint32_t cp;
+		size_t k = decode_checked(s + i, len - i, &cp);
+		if (k == 0) {
 			out[o++] = (char)s[i++];  /* PCRE2 will report it */
 			continue;
 		}
-		uint32_t cp;
-		size_t k = textfold_decode(s + i, &cp);
 		uint32_t f = fold_cp(cp);
 		i += k;
 		if (f == 0)

@@ -28,6 +28,13 @@ struct classify_run {
 	uint64_t rows, no_text, invalid_rows, limited_rows;
 	char notes[KEPT_NOTES][640];
 	size_t n_notes;
+	/* The platform's type names repeat on every row: remember the mapping. */
+	struct platform_seen {
+		char name[48];
+		size_t len;
+		int type;
+	} platforms[32];
+	size_t n_platforms;
 	/* --summary: platform type (raw) x primary type counts. */
 	struct agreement {
 		char *platform;
@@ -61,6 +68,21 @@ static struct agreement *agreement_for(struct classify_run *r, const char *s, si
 		return NULL;
 	r->n_agreement++;
 	return a;
+}
+
+static int platform_type_of(struct classify_run *r, const char *s, size_t len)
+{
+	for (size_t i = 0; i < r->n_platforms; i++)
+		if (r->platforms[i].len == len && !memcmp(r->platforms[i].name, s, len))
+			return r->platforms[i].type;
+	int t = rules_type_for_platform(r->rs, s, len);
+	if (len < sizeof(r->platforms[0].name) && r->n_platforms < 32) {
+		struct platform_seen *p = &r->platforms[r->n_platforms++];
+		memcpy(p->name, s, len);
+		p->len = len;
+		p->type = t;
+	}
+	return t;
 }
 
 static void write_hits(struct classify_run *r, const struct classification *c,
@@ -110,7 +132,7 @@ static int on_row(void *v, const struct export_row *row)
 			 c.limited_atom->line);
 		note(r, row->rec->line, "a rule hit the PCRE2 match limit", where);
 	}
-	int platform_type = platform ? rules_type_for_platform(rs, platform, plen) : -1;
+	int platform_type = platform ? platform_type_of(r, platform, plen) : -1;
 	int agrees = platform_type >= 0 && (c.types >> platform_type & 1);
 
 	if (r->summary) {
@@ -146,10 +168,8 @@ static int on_row(void *v, const struct export_row *row)
 		table_null(&r->table);
 		table_int(&r->table, 0);
 	}
-	if (c.decider) {
-		char rule[300];
-		snprintf(rule, sizeof(rule), "%s:%u", c.decider->file, c.decider->line);
-		table_cstr(&r->table, rule);
+	if (c.decider && c.decider->where) {
+		table_cstr(&r->table, c.decider->where);
 	} else {
 		table_null(&r->table);
 	}
