@@ -63,13 +63,9 @@ $(A)/tests/%: $(call objs,$(A),tests/unit/%.c $(LIB_SRCS))
 UNIT_BINS      := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 UNIT_BINS_ASAN := $(patsubst tests/unit/%.c,$(A)/tests/%,$(UNIT_SRCS))
 
-$(GEN_RULES): analyzers/default.rules
+$(GEN_RULES): analyzers/default.rules analyzers/embed_rules.sh
 	@mkdir -p $(dir $@)
-	@awk 'BEGIN { print "/* Generated from analyzers/default.rules by the Makefile. */"; \
-		print "#include \"analyzers/rules.h\""; \
-		print "static const char text[] ="; } \
-		{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "\t\"" $$0 "\\n\"" } \
-		END { print ";"; print "const char *rules_default_text(void) { return text; }" }' $< > $@
+	sh analyzers/embed_rules.sh analyzers/default.rules > $@
 
 deps:
 	@sh tests/deps.sh $(DEB_BUILD)
