@@ -271,8 +271,14 @@ static void on_row(int term, void *v)
 }
 
 /*
- * Splits one unquoted line in place. Returns 1 when done, 0 when the line
- * holds a quote or a lone CR and must go through libcsv instead.
+ * Splits one line that holds whole records by itself, in place: unquoted
+ * fields, and quoted fields that close on the same line (a doubled quote
+ * inside is unescaped into the arena). This is the bulk of any export and
+ * runs several times faster than libcsv. Returns 1 when done, 0 when the
+ * line needs libcsv: a quoted field that goes on to the next line, a quote
+ * inside an unquoted field, text after a closing quote, or a lone CR. Both
+ * paths give the same fields (the chunking and property tests hold them to
+ * it).
  */
 static int split_plain_line(struct csv_reader *r, const char *s, size_t n, int has_lf)
 {
@@ -282,33 +288,97 @@ static int split_plain_line(struct csv_reader *r, const char *s, size_t n, int h
 	if (end > s && end[-1] == '\r')
 		end--;
 	r->n_fields = 0;
-	const char *start = s;
-	for (const char *q = s;; q++) {
-		if (q == end || *q == delim) {
-			size_t len = (size_t)(q - start);
+	r->arena_len = 0;
+	for (const char *q = s;;) {
+		const char *start = q, *field;
+		size_t len;
+		if (q < end && *q == '"') {
+			/* A quoted field: find its closing quote on this line. */
+			const char *c = ++q;
+			int escaped = 0;
+			for (;;) {
+				c = memchr(c, '"', (size_t)(end - c));
+				if (!c)
+					goto use_libcsv;
+				if (c + 1 < end && c[1] == '"') {
+					escaped = 1;
+					c += 2;
+					continue;
+				}
+				break;
+			}
+			if (c + 1 < end && c[1] != delim)
+				goto use_libcsv;
+			if (memchr(q, '\r', (size_t)(c - q)))
+				goto use_libcsv;
+			field = q;
+			len = (size_t)(c - q);
+			if (escaped) {
+				/* The arena is sized for the whole line, so earlier
+				 * fields in it never move. */
+				if (r->arena_cap < n) {
+					char *a = realloc(r->arena, n);
+					if (!a) {
+						r->oom = 1;
+						return 1;
+					}
+					r->arena = a;
+					r->arena_cap = n;
+				}
+				char *o = r->arena + r->arena_len;
+				size_t k = 0;
+				for (const char *p = q; p < c; p++) {
+					o[k++] = *p;
+					if (*p == '"')
+						p++;  /* the second quote of a pair */
+				}
+				field = o;
+				len = k;
+				r->arena_len += k;
+			}
+			q = c + 1;
+		} else {
+			while (q < end && *q != delim) {
+				if (*q == '"' || *q == '\r')
+					goto use_libcsv;
+				q++;
+			}
+			field = start;
+			len = (size_t)(q - start);
+		}
+		if (r->n_fields == r->opt.max_fields)
+			r->too_many_fields = 1;
+		else {
+			if (r->n_fields == r->fields_cap && grow_fields(r))
+				return 1;
+			if (len > r->opt.max_field)
+				r->field_too_long = 1;
+			r->ptrs[r->n_fields] = field;
+			r->lens[r->n_fields] = len;
+			r->n_fields++;
+		}
+		if (q >= end)
+			break;
+		q++;  /* the delimiter */
+		if (q == end) {
+			/* A delimiter at the end of the line: one more, empty field. */
 			if (r->n_fields == r->opt.max_fields)
 				r->too_many_fields = 1;
-			else {
-				if (r->n_fields == r->fields_cap && grow_fields(r))
-					return 1;
-				if (len > r->opt.max_field)
-					r->field_too_long = 1;
-				r->ptrs[r->n_fields] = start;
-				r->lens[r->n_fields] = len;
-				r->n_fields++;
+			else if (r->n_fields < r->fields_cap || !grow_fields(r)) {
+				r->ptrs[r->n_fields] = q;
+				r->lens[r->n_fields++] = 0;
 			}
-			if (q == end)
-				break;
-			start = q + 1;
-		} else if (*q == '"' || *q == '\r') {
-			r->n_fields = 0;
-			r->too_many_fields = 0;
-			r->field_too_long = 0;
-			return 0;
+			break;
 		}
 	}
 	end_record(r);
 	return 1;
+use_libcsv:
+	r->n_fields = 0;
+	r->arena_len = 0;
+	r->too_many_fields = 0;
+	r->field_too_long = 0;
+	return 0;
 }
 
 static void parser_reset(struct csv_reader *r)
