@@ -1,7 +1,8 @@
 #!/bin/sh
 # `make demo`: run tousu on the bundled samples and write a report folder.
-# Today that is what the readers can say about each export (inspect); the
-# rate tables, charts and the full page come with `tousu report`.
+# Today that is what the readers can say about each export (inspect) and the
+# complaint types (classify); rate tables, charts and the full page come with
+# `tousu report`.
 set -eu
 cd "$(dirname "$0")/.."
 out=${TOUSU_DEMO_OUT:-demo-report}
@@ -13,6 +14,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 ./tousu inspect samples/orders.csv samples/complaints.csv samples/chats.csv > "$tmp/inspect.txt"
 ./tousu inspect --format tsv samples/orders.csv samples/complaints.csv samples/chats.csv > "$tmp/inspect.tsv"
 ./tousu inspect --format json samples/orders.csv samples/complaints.csv samples/chats.csv > "$tmp/inspect.json"
+./tousu classify samples/complaints.csv > "$tmp/complaints-classified.tsv"
+./tousu classify --summary samples/complaints.csv > "$tmp/type-agreement.tsv"
 
 {
 	echo '<!doctype html><html lang="en"><head><meta charset="utf-8">'
@@ -21,6 +24,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 	echo '</head><body><h1>tousu demo: the bundled sample exports</h1>'
 	echo '<p>What <code>tousu inspect</code> reads from each export in <code>samples/</code>.</p><pre>'
 	sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g' "$tmp/inspect.txt"
+	echo '</pre><h2>Complaint types: the text against the platform type</h2><pre>'
+	sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g' "$tmp/type-agreement.tsv"
 	echo '</pre></body></html>'
 } > "$tmp/index.html"
 
@@ -29,4 +34,4 @@ mv "$tmp" "$out"
 trap - EXIT INT TERM
 cat "$out/inspect.txt"
 echo
-echo "tousu demo: report written to $(pwd)/$out/ (index.html, inspect.tsv, inspect.json)"
+echo "tousu demo: report written to $(pwd)/$out/ (index.html, inspect.tsv, inspect.json, complaints-classified.tsv, type-agreement.tsv)"
