@@ -59,10 +59,10 @@ void error_print(FILE *out, const struct error *err)
 	fputs("tousu: ", out);
 	if (err->file[0]) {
 		fputs(err->file, out);
+		/* An offset is in the message itself ("... at byte N"), where it
+		 * reads naturally; the field is for callers that act on it. */
 		if (err->line)
 			fprintf(out, ":%llu", (unsigned long long)err->line);
-		else if (err->has_offset)
-			fprintf(out, ": byte %llu", (unsigned long long)err->offset);
 		fputs(": ", out);
 	}
 	fputs(err->msg[0] ? err->msg : "unknown error", out);

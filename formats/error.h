@@ -36,13 +36,14 @@ int error_set(struct error *err, const char *file, const char *fmt, ...)
 int error_set_line(struct error *err, const char *file, uint64_t line,
 		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* Like error_set, with a byte offset. */
+/* Like error_set, with a byte offset (which fmt should also say). */
 int error_set_offset(struct error *err, const char *file, uint64_t offset,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
- * Writes "tousu: FILE:LINE: MSG" (or "FILE: byte N: MSG", or "MSG") and a
- * newline to out. Only cmd/ calls this.
+ * Writes "tousu: FILE:LINE: MSG" (or "FILE: MSG", or "MSG") and a newline
+ * to out. Messages with an offset say it themselves ("at byte N"). Only cmd/
+ * calls this.
  */
 void error_print(FILE *out, const struct error *err);
 
