@@ -2,9 +2,18 @@
  * classify.c - `tousu classify COMPLAINTS...`: every complaint row out again
  * with its types, primary type, severity, points and the rule that decided;
  * or, with --summary, how the text's types agree with the platform's own.
+ *
+ * Three stages run at once: gzip inflates on the source's thread, the main
+ * thread parses CSV and copies each row's fields into a batch, and workers
+ * classify and format whole batches. A worker writes its batch when every
+ * earlier batch is written, so the output keeps the input's order, and the
+ * counts and notes are merged in that same order: the result does not
+ * depend on the number of threads.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyzers/classifier.h"
 #include "cmd/cmd.h"
@@ -15,143 +24,196 @@
 
 #define MAX_COLUMNS 24
 #define KEPT_NOTES 5
+#define BATCH_ROWS 2048
 
-struct classify_run {
+/* Rows copied out of the CSV reader, whose fields live only in a callback. */
+struct batch {
 	const char *file;
-	struct matcher *m;
-	const struct rule_set *rs;
-	struct table table;
-	int summary, explain;
-	enum role roles[ROLE_COUNT];
-	size_t n_roles;
-	/* What went wrong with texts, for the closing report. */
-	uint64_t rows, no_text, invalid_rows, limited_rows;
+	size_t n;
+	uint64_t line[BATCH_ROWS];
+	/* Field j of row i: arena + off[i][j], len[i][j] bytes; len -1 = absent. */
+	uint32_t off[BATCH_ROWS][ROLE_COUNT];
+	int32_t len[BATCH_ROWS][ROLE_COUNT];
+	char *arena;
+	size_t arena_len, arena_cap;
+	uint64_t seq;
+	struct batch *next;
+	/* Filled by the worker for the ordered write. */
+	uint64_t no_text, invalid, limited;
 	char notes[KEPT_NOTES][640];
 	size_t n_notes;
+	struct worker *done_by;
+};
+
+struct agreement {
+	char *platform;
+	uint64_t total, agree;
+	uint64_t *by_primary;      /* n_types + 1, the last is other */
+};
+
+struct worker {
+	struct classify_run *run;
+	pthread_t thread;
+	struct matcher *m;
+	struct table table;
 	/* The platform's type names repeat on every row: remember the mapping. */
-	struct platform_seen {
+	struct {
 		char name[48];
 		size_t len;
 		int type;
 	} platforms[32];
 	size_t n_platforms;
-	/* --summary: platform type (raw) x primary type counts. */
-	struct agreement {
-		char *platform;
-		uint64_t total, agree;
-		uint64_t *by_primary;      /* n_types + 1, last is other */
-	} *agreement;
+	struct agreement *agreement;   /* --summary, merged at the end */
 	size_t n_agreement;
+	int failed;
 };
 
-static void note(struct classify_run *r, uint64_t line, const char *fmt, const char *what)
+struct classify_run {
+	const struct rule_set *rs;
+	const struct classifier *classifier;
+	enum table_format format;
+	int summary, explain;
+	enum role roles[ROLE_COUNT];
+	size_t n_roles;
+	const char *names[MAX_COLUMNS];
+	size_t n_names;
+	uint32_t match_limit;
+	/* The batch being filled by the main thread. */
+	struct batch *filling;
+	uint64_t next_seq;
+	/* Threads: free batches, queued batches, and the write turn. */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct batch *free_list, *queue_head, *queue_tail;
+	uint64_t write_turn;
+	int stopping, threaded;
+	struct worker *workers;
+	size_t n_workers;
+	/* Totals, merged in input order. */
+	uint64_t rows, no_text, invalid, limited;
+	char notes[KEPT_NOTES][640];
+	size_t n_notes;
+	int write_failed, oom;
+	struct table header;
+};
+
+/* ---- the worker's side: classify and format one batch ---- */
+
+static void batch_note(struct batch *b, uint64_t line, const char *what)
 {
-	if (r->n_notes < KEPT_NOTES)
-		snprintf(r->notes[r->n_notes++], sizeof(r->notes[0]), "%s:%llu: %s%s", r->file,
-			 (unsigned long long)line, fmt, what);
+	if (b->n_notes < KEPT_NOTES)
+		snprintf(b->notes[b->n_notes++], sizeof(b->notes[0]), "%s:%llu: %s", b->file,
+			 (unsigned long long)line, what);
 }
 
-static struct agreement *agreement_for(struct classify_run *r, const char *s, size_t len)
+static int platform_type_of(struct worker *w, const char *s, size_t len)
 {
-	for (size_t i = 0; i < r->n_agreement; i++)
-		if (strlen(r->agreement[i].platform) == len && !memcmp(r->agreement[i].platform, s, len))
-			return &r->agreement[i];
-	struct agreement *a = realloc(r->agreement, (r->n_agreement + 1) * sizeof(*a));
-	if (!a)
-		return NULL;
-	r->agreement = a;
-	a = &r->agreement[r->n_agreement];
-	a->platform = strndup(s, len);
-	a->total = a->agree = 0;
-	a->by_primary = calloc(rules_type_count(r->rs) + 1, sizeof(*a->by_primary));
-	if (!a->platform || !a->by_primary)
-		return NULL;
-	r->n_agreement++;
-	return a;
-}
-
-static int platform_type_of(struct classify_run *r, const char *s, size_t len)
-{
-	for (size_t i = 0; i < r->n_platforms; i++)
-		if (r->platforms[i].len == len && !memcmp(r->platforms[i].name, s, len))
-			return r->platforms[i].type;
-	int t = rules_type_for_platform(r->rs, s, len);
-	if (len < sizeof(r->platforms[0].name) && r->n_platforms < 32) {
-		struct platform_seen *p = &r->platforms[r->n_platforms++];
-		memcpy(p->name, s, len);
-		p->len = len;
-		p->type = t;
+	for (size_t i = 0; i < w->n_platforms; i++)
+		if (w->platforms[i].len == len && !memcmp(w->platforms[i].name, s, len))
+			return w->platforms[i].type;
+	int t = rules_type_for_platform(w->run->rs, s, len);
+	if (len < sizeof(w->platforms[0].name) && w->n_platforms < 32) {
+		memcpy(w->platforms[w->n_platforms].name, s, len);
+		w->platforms[w->n_platforms].len = len;
+		w->platforms[w->n_platforms++].type = t;
 	}
 	return t;
 }
 
-static void write_hits(struct classify_run *r, const struct classification *c,
-		       const char *text)
+static struct agreement *agreement_for(struct worker *w, const char *s, size_t len)
+{
+	for (size_t i = 0; i < w->n_agreement; i++)
+		if (strlen(w->agreement[i].platform) == len && !memcmp(w->agreement[i].platform, s, len))
+			return &w->agreement[i];
+	struct agreement *a = realloc(w->agreement, (w->n_agreement + 1) * sizeof(*a));
+	if (!a)
+		return NULL;
+	w->agreement = a;
+	a = &w->agreement[w->n_agreement];
+	a->platform = strndup(s, len);
+	a->total = a->agree = 0;
+	a->by_primary = calloc(rules_type_count(w->run->rs) + 1, sizeof(*a->by_primary));
+	if (!a->platform || !a->by_primary) {
+		free(a->platform);
+		free(a->by_primary);
+		return NULL;
+	}
+	w->n_agreement++;
+	return a;
+}
+
+static void write_hits(struct worker *w, const struct classification *c, const char *text)
 {
 	char buf[4096];
 	size_t len = 0;
 	for (size_t i = 0; i < c->n_hits && len + 64 < sizeof(buf); i++) {
 		const struct hit *h = &c->hits[i];
-		const struct rule_atom *a = rules_atom(r->rs, h->atom);
+		const struct rule_atom *a = rules_atom(w->run->rs, h->atom);
 		uint32_t from = c->origin[h->start], to = c->origin[h->end];
-		/* A hit's span in the original text (before folding). */
-		int n = snprintf(buf + len, sizeof(buf) - len, "%s%s:%.*s@%u",
-				 i ? ";" : "", rules_type(r->rs, a->type)->id,
-				 (int)(to - from), text + from, from);
+		/* The hit's span in the original text, before folding. */
+		int n = snprintf(buf + len, sizeof(buf) - len, "%s%s:%.*s@%u", i ? ";" : "",
+				 rules_type(w->run->rs, a->type)->id, (int)(to - from), text + from, from);
 		if (n < 0 || (size_t)n >= sizeof(buf) - len)
 			break;
 		len += (size_t)n;
 	}
-	table_str(&r->table, buf, len);
+	table_str(&w->table, buf, len);
 }
 
-static int on_row(void *v, const struct export_row *row)
+static int classify_row(struct worker *w, struct batch *b, size_t i)
 {
-	struct classify_run *r = v;
-	struct classification c;
-	size_t len, plen;
-	const char *text = export_field(row, ROLE_TEXT, &len);
-	const char *platform = export_field(row, ROLE_COMPLAINT_TYPE, &plen);
+	const struct classify_run *r = w->run;
 	const struct rule_set *rs = r->rs;
+	const char *text = NULL, *platform = NULL;
+	size_t len = 0, plen = 0;
+	struct classification c;
 
-	r->rows++;
-	if (len == 0) {
-		r->no_text++;
-		note(r, row->rec->line, "empty complaint text", "");
+	for (size_t j = 0; j < r->n_roles; j++) {
+		if (b->len[i][j] < 0)
+			continue;
+		if (r->roles[j] == ROLE_TEXT) {
+			text = b->arena + b->off[i][j];
+			len = (size_t)b->len[i][j];
+		} else if (r->roles[j] == ROLE_COMPLAINT_TYPE) {
+			platform = b->arena + b->off[i][j];
+			plen = (size_t)b->len[i][j];
+		}
 	}
-	if (classify_text(r->m, text ? text : "", len, &c) < 0)
-		return 1;
+	if (len == 0) {
+		b->no_text++;
+		batch_note(b, b->line[i], "empty complaint text");
+	}
+	if (classify_text(w->m, text ? text : "", len, &c) < 0)
+		return -1;
 	if (c.invalid) {
-		r->invalid_rows++;
-		note(r, row->rec->line, "invalid UTF-8 in the text (replaced before matching)", "");
+		b->invalid++;
+		batch_note(b, b->line[i], "invalid UTF-8 in the text (replaced before matching)");
 	}
 	if (c.limited) {
-		r->limited_rows++;
-		char where[300];
-		snprintf(where, sizeof(where), " (rule %s:%u skipped)", c.limited_atom->file,
-			 c.limited_atom->line);
-		note(r, row->rec->line, "a rule hit the PCRE2 match limit", where);
+		char what[400];
+		b->limited++;
+		snprintf(what, sizeof(what), "a rule hit the PCRE2 match limit and was skipped (%s)",
+			 c.limited_atom->where ? c.limited_atom->where : "?");
+		batch_note(b, b->line[i], what);
 	}
-	int platform_type = platform ? platform_type_of(r, platform, plen) : -1;
-	int agrees = platform_type >= 0 && (c.types >> platform_type & 1);
+	int ptype = platform && plen ? platform_type_of(w, platform, plen) : -1;
+	int agrees = ptype >= 0 && (c.types >> ptype & 1);
 
 	if (r->summary) {
-		struct agreement *a = agreement_for(r, platform ? platform : "", platform ? plen : 0);
+		struct agreement *a = agreement_for(w, platform ? platform : "", plen);
 		if (!a)
-			return 1;
+			return -1;
 		a->total++;
 		a->agree += agrees;
 		a->by_primary[c.primary < 0 ? rules_type_count(rs) : (size_t)c.primary]++;
 		return 0;
 	}
 
-	for (size_t i = 0; i < r->n_roles; i++) {
-		const char *s = export_field(row, r->roles[i], &len);
-		if (s)
-			table_str(&r->table, s, len);
+	for (size_t j = 0; j < r->n_roles; j++)
+		if (b->len[i][j] >= 0)
+			table_str(&w->table, b->arena + b->off[i][j], (size_t)b->len[i][j]);
 		else
-			table_null(&r->table);
-	}
+			table_null(&w->table);
 	const char *types[RULES_MAX_TYPES + 1];
 	size_t nt = 0;
 	for (size_t t = 0; t < rules_type_count(rs); t++)
@@ -159,72 +221,335 @@ static int on_row(void *v, const struct export_row *row)
 			types[nt++] = rules_type(rs, t)->id;
 	if (!nt)
 		types[nt++] = "other";
-	table_list(&r->table, types, nt);
-	table_cstr(&r->table, c.primary < 0 ? "other" : rules_type(rs, (size_t)c.primary)->id);
+	table_list(&w->table, types, nt);
+	table_cstr(&w->table, c.primary < 0 ? "other" : rules_type(rs, (size_t)c.primary)->id);
 	if (c.penalty_type >= 0) {
-		table_cstr(&r->table, c.severe ? "severe" : "general");
-		table_int(&r->table, c.points);
+		table_cstr(&w->table, c.severe ? "severe" : "general");
+		table_int(&w->table, c.points);
 	} else {
-		table_null(&r->table);
-		table_int(&r->table, 0);
+		table_null(&w->table);
+		table_int(&w->table, 0);
 	}
-	if (c.decider && c.decider->where) {
-		table_cstr(&r->table, c.decider->where);
-	} else {
-		table_null(&r->table);
-	}
+	if (c.decider && c.decider->where)
+		table_cstr(&w->table, c.decider->where);
+	else
+		table_null(&w->table);
 	if (platform && plen) {
-		if (platform_type >= 0)
-			table_cstr(&r->table, rules_type(rs, (size_t)platform_type)->id);
-		else
-			table_cstr(&r->table, "unknown");
-		table_cstr(&r->table, platform_type < 0 ? "unknown" : agrees ? "yes" : "no");
+		table_cstr(&w->table, ptype >= 0 ? rules_type(rs, (size_t)ptype)->id : "unknown");
+		table_cstr(&w->table, ptype < 0 ? "unknown" : agrees ? "yes" : "no");
 	} else {
-		table_null(&r->table);
-		table_null(&r->table);
+		table_null(&w->table);
+		table_null(&w->table);
 	}
 	if (r->explain)
-		write_hits(r, &c, text ? text : "");
-	table_row_end(&r->table);
+		write_hits(w, &c, text ? text : "");
+	table_row_end(&w->table);
 	return 0;
 }
 
-static int write_summary(struct classify_run *r, enum table_format format)
+static void classify_batch(struct worker *w, struct batch *b)
+{
+	b->no_text = b->invalid = b->limited = 0;
+	b->n_notes = 0;
+	b->done_by = w;
+	for (size_t i = 0; i < b->n && !w->failed; i++)
+		if (classify_row(w, b, i) < 0)
+			w->failed = 1;
+}
+
+/* Called in input order: write the batch's rows and merge its counts. */
+static void finish_batch(struct classify_run *r, struct batch *b)
+{
+	struct worker *w = b->done_by;
+	if (!r->summary && table_drain(&w->table, stdout) < 0)
+		r->write_failed = 1;
+	r->rows += b->n;
+	r->no_text += b->no_text;
+	r->invalid += b->invalid;
+	r->limited += b->limited;
+	for (size_t k = 0; k < b->n_notes && r->n_notes < KEPT_NOTES; k++)
+		memcpy(r->notes[r->n_notes++], b->notes[k], sizeof(b->notes[k]));
+	if (w->failed)
+		r->oom = 1;
+	b->n = 0;
+	b->arena_len = 0;
+}
+
+static void *worker_main(void *v)
+{
+	struct worker *w = v;
+	struct classify_run *r = w->run;
+
+	pthread_mutex_lock(&r->lock);
+	for (;;) {
+		while (!r->queue_head && !r->stopping)
+			pthread_cond_wait(&r->changed, &r->lock);
+		struct batch *b = r->queue_head;
+		if (!b)
+			break;
+		r->queue_head = b->next;
+		if (!r->queue_head)
+			r->queue_tail = NULL;
+		pthread_mutex_unlock(&r->lock);
+
+		classify_batch(w, b);
+
+		pthread_mutex_lock(&r->lock);
+		while (r->write_turn != b->seq)
+			pthread_cond_wait(&r->changed, &r->lock);
+		finish_batch(r, b);
+		r->write_turn++;
+		b->next = r->free_list;
+		r->free_list = b;
+		pthread_cond_broadcast(&r->changed);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* ---- the main thread's side: copy rows into batches ---- */
+
+static struct batch *batch_new(void)
+{
+	struct batch *b = calloc(1, sizeof(*b));
+	if (b) {
+		b->arena_cap = 512u << 10;
+		b->arena = malloc(b->arena_cap);
+		if (!b->arena) {
+			free(b);
+			b = NULL;
+		}
+	}
+	return b;
+}
+
+static void batch_free(struct batch *b)
+{
+	if (b)
+		free(b->arena);
+	free(b);
+}
+
+static void submit(struct classify_run *r)
+{
+	struct batch *b = r->filling;
+	r->filling = NULL;
+	if (!b || !b->n) {
+		r->filling = b;
+		return;
+	}
+	b->seq = r->next_seq++;
+	if (!r->threaded) {
+		classify_batch(&r->workers[0], b);
+		finish_batch(r, b);
+		r->write_turn++;
+		r->filling = b;
+		return;
+	}
+	pthread_mutex_lock(&r->lock);
+	b->next = NULL;
+	if (r->queue_tail)
+		r->queue_tail->next = b;
+	else
+		r->queue_head = b;
+	r->queue_tail = b;
+	pthread_cond_broadcast(&r->changed);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static struct batch *filling_batch(struct classify_run *r)
+{
+	if (r->filling)
+		return r->filling;
+	pthread_mutex_lock(&r->lock);
+	while (!r->free_list)
+		pthread_cond_wait(&r->changed, &r->lock);
+	r->filling = r->free_list;
+	r->free_list = r->filling->next;
+	pthread_mutex_unlock(&r->lock);
+	return r->filling;
+}
+
+struct file_reading {
+	struct classify_run *run;
+	const char *file;
+};
+
+static int on_row(void *v, const struct export_row *row)
+{
+	struct file_reading *fr = v;
+	struct classify_run *r = fr->run;
+	struct batch *b = filling_batch(r);
+	size_t need = 0;
+
+	for (size_t j = 0; j < r->n_roles; j++) {
+		int c = row->binding->column[r->roles[j]];
+		if (c >= 0)
+			need += row->rec->lens[c];
+	}
+	if (b->n && (b->arena_len + need > b->arena_cap || b->file != fr->file)) {
+		submit(r);
+		b = filling_batch(r);
+	}
+	if (need > b->arena_cap) {
+		char *a = realloc(b->arena, need);
+		if (!a) {
+			r->oom = 1;
+			return 1;
+		}
+		b->arena = a;
+		b->arena_cap = need;
+	}
+	size_t i = b->n++;
+	b->file = fr->file;
+	b->line[i] = row->rec->line;
+	for (size_t j = 0; j < r->n_roles; j++) {
+		int c = row->binding->column[r->roles[j]];
+		if (c < 0) {
+			b->len[i][j] = -1;
+			continue;
+		}
+		size_t len = row->rec->lens[c];
+		memcpy(b->arena + b->arena_len, row->rec->fields[c], len);
+		b->off[i][j] = (uint32_t)b->arena_len;
+		b->len[i][j] = (int32_t)len;
+		b->arena_len += len;
+	}
+	if (b->n == BATCH_ROWS)
+		submit(r);
+	return r->oom;
+}
+
+/* ---- set-up, the end, the summary ---- */
+
+static int start_workers(struct classify_run *r, size_t n)
+{
+	size_t n_batches = n ? 2 * n + 2 : 1;
+
+	r->n_workers = n ? n : 1;
+	r->threaded = n > 0;
+	r->workers = calloc(r->n_workers, sizeof(*r->workers));
+	if (!r->workers)
+		return -1;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->changed, NULL);
+	for (size_t i = 0; i < n_batches; i++) {
+		struct batch *b = batch_new();
+		if (!b)
+			return -1;
+		b->next = r->free_list;
+		r->free_list = b;
+	}
+	for (size_t i = 0; i < r->n_workers; i++) {
+		struct worker *w = &r->workers[i];
+		w->run = r;
+		w->m = matcher_new(r->classifier, r->match_limit);
+		if (!w->m || table_begin_buffer(&w->table, r->format, r->names, r->n_names) < 0)
+			return -1;
+	}
+	for (size_t i = 0; r->threaded && i < r->n_workers; i++)
+		if (pthread_create(&r->workers[i].thread, NULL, worker_main, &r->workers[i]) != 0) {
+			r->n_workers = i;  /* the ones running will do the work */
+			if (i == 0)
+				return -1;
+			break;
+		}
+	return 0;
+}
+
+static void stop_workers(struct classify_run *r)
+{
+	submit(r);
+	if (r->threaded) {
+		pthread_mutex_lock(&r->lock);
+		r->stopping = 1;
+		pthread_cond_broadcast(&r->changed);
+		pthread_mutex_unlock(&r->lock);
+		for (size_t i = 0; i < r->n_workers; i++)
+			pthread_join(r->workers[i].thread, NULL);
+	}
+}
+
+static void release(struct classify_run *r)
+{
+	batch_free(r->filling);
+	while (r->free_list) {
+		struct batch *b = r->free_list;
+		r->free_list = b->next;
+		batch_free(b);
+	}
+	for (size_t i = 0; r->workers && i < r->n_workers; i++) {
+		struct worker *w = &r->workers[i];
+		for (size_t k = 0; k < w->n_agreement; k++) {
+			free(w->agreement[k].platform);
+			free(w->agreement[k].by_primary);
+		}
+		free(w->agreement);
+		matcher_free(w->m);
+		table_end(&w->table);
+	}
+	free(r->workers);
+	if (r->workers) {
+		pthread_mutex_destroy(&r->lock);
+		pthread_cond_destroy(&r->changed);
+	}
+}
+
+static int write_summary(struct classify_run *r)
 {
 	const struct rule_set *rs = r->rs;
 	size_t nt = rules_type_count(rs), n = 0;
 	const char **names = calloc(nt + 5, sizeof(*names));
+	struct worker *all = &r->workers[0];
+	struct table t;
+
 	if (!names)
 		return -1;
+	/* Fold every worker's counts into the first worker's table. */
+	for (size_t i = 1; i < r->n_workers; i++) {
+		struct worker *w = &r->workers[i];
+		for (size_t k = 0; k < w->n_agreement; k++) {
+			struct agreement *src = &w->agreement[k];
+			struct agreement *dst = agreement_for(all, src->platform, strlen(src->platform));
+			if (!dst) {
+				free(names);
+				return -1;
+			}
+			dst->total += src->total;
+			dst->agree += src->agree;
+			for (size_t p = 0; p <= nt; p++)
+				dst->by_primary[p] += src->by_primary[p];
+		}
+	}
 	names[n++] = "platform_type";
 	names[n++] = "complaints";
 	names[n++] = "agree";
 	names[n++] = "agree_share";
-	for (size_t t = 0; t < nt; t++)
-		names[n++] = rules_type(rs, t)->id;
+	for (size_t k = 0; k < nt; k++)
+		names[n++] = rules_type(rs, k)->id;
 	names[n++] = "other";
-	if (table_begin(&r->table, stdout, format, names, n) < 0) {
+	if (table_begin(&t, stdout, r->format, names, n) < 0) {
 		free(names);
 		return -1;
 	}
-	for (size_t i = 0; i < r->n_agreement; i++) {
-		struct agreement *a = &r->agreement[i];
-		table_cstr(&r->table, a->platform[0] ? a->platform : "(none)");
-		table_int(&r->table, (int64_t)a->total);
-		table_int(&r->table, (int64_t)a->agree);
-		table_num(&r->table, a->total ? (double)a->agree / (double)a->total : 0, 3);
-		for (size_t t = 0; t <= nt; t++)
-			table_int(&r->table, (int64_t)a->by_primary[t]);
-		table_row_end(&r->table);
+	for (size_t i = 0; i < all->n_agreement; i++) {
+		struct agreement *a = &all->agreement[i];
+		table_cstr(&t, a->platform[0] ? a->platform : "(none)");
+		table_int(&t, (int64_t)a->total);
+		table_int(&t, (int64_t)a->agree);
+		table_num(&t, a->total ? (double)a->agree / (double)a->total : 0, 3);
+		for (size_t k = 0; k <= nt; k++)
+			table_int(&t, (int64_t)a->by_primary[k]);
+		table_row_end(&t);
 	}
-	int rc = table_end(&r->table);
+	int rc = table_end(&t);
 	free(names);
 	return rc;
 }
 
 static const char *format_name = "tsv";
 static int summary, explain;
-static uint64_t match_limit;
+static uint64_t match_limit, threads = UINT64_MAX;
 static struct input_flags in;
 static struct rule_flags rf;
 
@@ -235,6 +560,8 @@ static const struct option classify_options[] = {
 	OPT_BOOL(0, "explain", &explain, "add a column with each hit: type:matched text@offset"),
 	OPT_U64(0, "match-limit", &match_limit, "N",
 		"PCRE2 match limit per rule and text (default 1m)"),
+	OPT_U64('j', "threads", &threads, "N",
+		"classify on N threads beside the reader (default: cores - 1; 0: none)"),
 	RULE_OPTIONS(rf),
 	INPUT_OPTIONS(in),
 	OPT_END(),
@@ -259,10 +586,7 @@ static int run_classify(int argc, char **argv)
 	struct error err;
 	struct export_options eo;
 	struct classify_run r = {0};
-	enum table_format format;
 	int status = EXIT_OK;
-	const char *names[MAX_COLUMNS];
-	size_t n_names = 0;
 
 	switch (options_parse(argc, argv, &classify_usage, &files, &n_files, &err)) {
 	case OPTIONS_HELP:
@@ -278,7 +602,7 @@ static int run_classify(int argc, char **argv)
 		free(files);
 		return EXIT_USAGE;
 	}
-	table_format_parse(format_name, &format);
+	table_format_parse(format_name, &r.format);
 	if (input_flags_apply(&in, &eo, &err) < 0) {
 		error_print(stderr, &err);
 		status = EXIT_USAGE;
@@ -295,63 +619,75 @@ static int run_classify(int argc, char **argv)
 		goto out;
 	}
 	r.rs = rf.rs;
+	r.classifier = rf.classifier;
 	r.summary = summary;
 	r.explain = explain;
-	r.m = matcher_new(rf.classifier, (uint32_t)(match_limit > UINT32_MAX ? UINT32_MAX : match_limit));
+	r.match_limit = (uint32_t)(match_limit > UINT32_MAX ? UINT32_MAX : match_limit);
 	r.n_roles = schema_kind_roles(KIND_COMPLAINTS, r.roles, ROLE_COUNT);
 	for (size_t i = 0; i < r.n_roles; i++)
-		names[n_names++] = schema_role_name(r.roles[i]);
+		r.names[r.n_names++] = schema_role_name(r.roles[i]);
 	static const char *const added[] = {
 		"types", "primary", "severity", "points", "rule", "platform_type", "agrees", "hits",
 	};
 	for (size_t i = 0; i < sizeof(added) / sizeof(added[0]) - (explain ? 0 : 1); i++)
-		names[n_names++] = added[i];
-	if (!r.m || (!summary && table_begin(&r.table, stdout, format, names, n_names) < 0)) {
+		r.names[r.n_names++] = added[i];
+	if (threads == UINT64_MAX) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cores > 1 ? (uint64_t)cores - 1 : 0;
+	}
+	if (threads > 64)
+		threads = 64;
+	if (start_workers(&r, (size_t)threads) < 0 ||
+	    (!summary && (table_begin(&r.header, stdout, r.format, r.names, r.n_names) < 0 ||
+			  table_end(&r.header) < 0))) {
 		fputs("tousu: out of memory\n", stderr);
+		stop_workers(&r);
 		status = EXIT_DATA;
 		goto out;
 	}
 
 	for (size_t i = 0; i < n_files; i++) {
 		struct export_stats st;
-		r.file = strcmp(files[i], "-") ? files[i] : "(stdin)";
-		if (export_read(files[i], &eo, on_row, &r, &st, &err) < 0) {
+		struct file_reading fr = {&r, strcmp(files[i], "-") ? files[i] : "(stdin)"};
+		if (export_read(files[i], &eo, on_row, &fr, &st, &err) < 0) {
 			error_print(stderr, &err);
 			status = EXIT_DATA;
 		}
 		if (st.rejected) {
-			fprintf(stderr, "tousu: %s: %llu rows rejected", r.file,
+			fprintf(stderr, "tousu: %s: %llu rows rejected", fr.file,
 				(unsigned long long)st.rejected);
 			for (size_t k = 0; k < st.n_kept; k++)
 				fprintf(stderr, "%s line %llu: %s", k ? ";" : " (first:",
 					(unsigned long long)st.kept[k].line, st.kept[k].reason);
 			fputs(st.n_kept ? ")\n" : "\n", stderr);
 		}
-		if (input_flags_too_many_rejects(&in, r.file, &st, &err)) {
+		if (input_flags_too_many_rejects(&in, fr.file, &st, &err)) {
 			error_print(stderr, &err);
 			status = EXIT_DATA;
 		}
 		export_stats_release(&st);
+		if (r.oom)
+			break;
 	}
-	if (summary ? write_summary(&r, format) < 0 : table_end(&r.table) < 0) {
+	stop_workers(&r);
+	if (r.oom) {
+		fputs("tousu: classify: out of memory\n", stderr);
+		status = EXIT_DATA;
+	}
+	if (r.write_failed || (summary && write_summary(&r) < 0)) {
 		fputs("tousu: classify: error writing output\n", stderr);
 		status = EXIT_DATA;
 	}
-	if (r.no_text || r.invalid_rows || r.limited_rows) {
+	if (r.no_text || r.invalid || r.limited) {
 		fprintf(stderr, "tousu: classify: %llu rows: %llu with empty text, %llu with invalid "
 			"UTF-8, %llu where a rule hit the match limit\n", (unsigned long long)r.rows,
-			(unsigned long long)r.no_text, (unsigned long long)r.invalid_rows,
-			(unsigned long long)r.limited_rows);
+			(unsigned long long)r.no_text, (unsigned long long)r.invalid,
+			(unsigned long long)r.limited);
 		for (size_t k = 0; k < r.n_notes; k++)
 			fprintf(stderr, "tousu: %s\n", r.notes[k]);
 	}
 out:
-	for (size_t i = 0; i < r.n_agreement; i++) {
-		free(r.agreement[i].platform);
-		free(r.agreement[i].by_primary);
-	}
-	free(r.agreement);
-	matcher_free(r.m);
+	release(&r);
 	rule_flags_release(&rf);
 	input_flags_release(&in);
 	free(files);

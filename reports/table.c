@@ -22,6 +22,8 @@ int table_format_parse(const char *name, enum table_format *out)
 
 static void flush(struct table *t)
 {
+	if (!t->out)
+		return;  /* a buffer table keeps everything until drained */
 	if (t->len && fwrite(t->buf, 1, t->len, t->out) != t->len)
 		t->failed = 1;
 	t->len = 0;
@@ -32,14 +34,15 @@ static void reserve(struct table *t, size_t n)
 	if (t->len + n <= t->cap)
 		return;
 	flush(t);
-	if (n > t->cap) {
-		char *b = realloc(t->buf, n);
+	if (t->len + n > t->cap) {
+		size_t cap = t->cap * 2 > t->len + n ? t->cap * 2 : t->len + n;
+		char *b = realloc(t->buf, cap);
 		if (!b) {
 			t->failed = 1;
 			return;
 		}
 		t->buf = b;
-		t->cap = n;
+		t->cap = cap;
 	}
 }
 
@@ -55,8 +58,9 @@ static void put(struct table *t, const char *s, size_t n)
 static void putc_(struct table *t, char c)
 {
 	if (t->len == t->cap)
-		flush(t);
-	t->buf[t->len++] = c;
+		reserve(t, 1);
+	if (t->len < t->cap)
+		t->buf[t->len++] = c;
 }
 
 static void json_escaped(struct table *t, const char *s, size_t n)
@@ -194,6 +198,26 @@ int table_begin(struct table *t, FILE *out, enum table_format format,
 	}
 	putc_(t, '\n');
 	return 0;
+}
+
+int table_begin_buffer(struct table *t, enum table_format format,
+		       const char *const *names, size_t n_columns)
+{
+	memset(t, 0, sizeof(*t));
+	t->format = format;
+	t->names = names;
+	t->n_columns = n_columns;
+	t->cap = 64u << 10;
+	t->buf = malloc(t->cap);
+	return t->buf ? 0 : -1;
+}
+
+int table_drain(struct table *t, FILE *out)
+{
+	if (t->len && fwrite(t->buf, 1, t->len, out) != t->len)
+		t->failed = 1;
+	t->len = 0;
+	return t->failed ? -1 : 0;
 }
 
 void table_str(struct table *t, const char *s, size_t len)

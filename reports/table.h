@@ -37,6 +37,15 @@ struct table {
 /* "tsv", "csv" or "json" to a format; -1 if none. */
 int table_format_parse(const char *name, enum table_format *out);
 
+/*
+ * A table with no FILE: rows accumulate in memory (no header is written),
+ * for a worker thread that formats rows another thread writes in order.
+ * table_drain() writes what was formatted to out and empties the buffer.
+ */
+int table_begin_buffer(struct table *t, enum table_format format,
+		       const char *const *names, size_t n_columns);
+int table_drain(struct table *t, FILE *out);
+
 /* Starts a table and writes its header (not for json). -1 if out of memory. */
 int table_begin(struct table *t, FILE *out, enum table_format format,
 		const char *const *names, size_t n_columns);
