@@ -30,12 +30,20 @@ struct matcher {
 	char *folded;
 	uint32_t *origin;
 	size_t cap;
-	struct hit hits[CLASSIFIER_MAX_HITS];
-	size_t n_hits;
-	struct hit kept[CLASSIFIER_MAX_HITS];
+	/* Fix: these were fixed arrays of CLASSIFIER_MAX_HITS and hits past
+	 * that were dropped: in a long text, a type hit only late (骚扰 after
+	 * 300 掉色) or an exclude found after the cap was lost. They grow
+	 * instead, and are kept, so steady state still allocates nothing. */
+	struct hit *hits, *kept;
+	size_t n_hits, cap_hits;
+	int oom;
 	uint8_t *deferred;             /* per atom: run over the whole text */
 	uint32_t *deferred_list;
 	size_t n_deferred;
+	/* Per atom: where its last hit ended, valid when gen[atom] == text_gen. */
+	uint32_t *last_end;
+	uint32_t *gen;
+	uint32_t text_gen;
 	size_t limited;
 	const struct rule_atom *limited_atom;
 };
@@ -143,7 +151,13 @@ struct matcher *matcher_new(const struct classifier *c, uint32_t match_limit)
 	m->stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
 	m->deferred = calloc(n + 1, 1);
 	m->deferred_list = calloc(n + 1, sizeof(*m->deferred_list));
-	if (!m->md || !m->mctx || !m->stack || !m->deferred || !m->deferred_list) {
+	m->last_end = calloc(n + 1, sizeof(*m->last_end));
+	m->gen = calloc(n + 1, sizeof(*m->gen));
+	m->cap_hits = CLASSIFIER_MAX_HITS;
+	m->hits = malloc(m->cap_hits * sizeof(*m->hits));
+	m->kept = malloc(m->cap_hits * sizeof(*m->kept));
+	if (!m->md || !m->mctx || !m->stack || !m->deferred || !m->deferred_list ||
+	    !m->last_end || !m->gen || !m->hits || !m->kept) {
 		matcher_free(m);
 		return NULL;
 	}
@@ -163,13 +177,30 @@ void matcher_free(struct matcher *m)
 	free(m->origin);
 	free(m->deferred);
 	free(m->deferred_list);
+	free(m->last_end);
+	free(m->gen);
+	free(m->hits);
+	free(m->kept);
 	free(m);
 }
 
 static void add_hit(struct matcher *m, uint32_t atom, size_t start, size_t end)
 {
-	if (m->n_hits < CLASSIFIER_MAX_HITS)
-		m->hits[m->n_hits++] = (struct hit){atom, (uint32_t)start, (uint32_t)end};
+	if (m->n_hits == m->cap_hits) {
+		size_t cap = 2 * m->cap_hits;
+		struct hit *h = realloc(m->hits, cap * sizeof(*h));
+		if (h)
+			m->hits = h;
+		struct hit *k = h ? realloc(m->kept, cap * sizeof(*k)) : NULL;
+		if (k)
+			m->kept = k;
+		if (!h || !k) {
+			m->oom = 1;
+			return;
+		}
+		m->cap_hits = cap;
+	}
+	m->hits[m->n_hits++] = (struct hit){atom, (uint32_t)start, (uint32_t)end};
 }
 
 /* Runs atom over the folded text: at one position when anchored, else
@@ -195,8 +226,11 @@ static void run_atom(struct matcher *m, uint32_t ai, size_t len, size_t at, int 
 			return;
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
 		add_hit(m, ai, ov[0], ov[1]);
-		if (anchored)
+		if (anchored) {
+			m->last_end[ai] = (uint32_t)ov[1];
+			m->gen[ai] = m->text_gen;
 			return;
+		}
 		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
 		while (off < len && (m->folded[off] & 0xC0) == 0x80)
 			off++;
@@ -223,9 +257,19 @@ static void scan(struct matcher *m, size_t len)
 			const struct rule_atom *a = rules_atom(c->rs, ai);
 			if (a->trigger_len > len - i || memcmp(s + i, a->trigger, a->trigger_len))
 				continue;
-			if (a->literal)
+			/* Fix: a trigger inside this atom's previous hit starts no
+			 * new one. Hits are PCRE2's left-to-right, non-overlapping
+			 * matches for every atom, as for atoms run over the whole
+			 * text; overlapping hits (literal "aa" at 1 and 2 of "xaaa")
+			 * could escape an exclude that voids the non-overlapping
+			 * ones, so results depended on how a trigger was found. */
+			if (m->gen[ai] == m->text_gen && i < m->last_end[ai])
+				continue;
+			if (a->literal) {
 				add_hit(m, ai, i, i + a->trigger_len);
-			else if (a->anchored)
+				m->last_end[ai] = (uint32_t)(i + a->trigger_len);
+				m->gen[ai] = m->text_gen;
+			} else if (a->anchored)
 				run_atom(m, ai, len, i, 1);
 			else if (!m->deferred[ai]) {
 				m->deferred[ai] = 1;
@@ -258,7 +302,9 @@ static void decide(struct matcher *m, struct classification *out)
 	uint64_t severe_types = 0;
 
 	/* Few hits per text: insertion sort beats qsort's call overhead. */
-	for (size_t i = 1; i < m->n_hits; i++) {
+	if (m->n_hits > 64)
+		qsort(m->hits, m->n_hits, sizeof(m->hits[0]), by_start);
+	for (size_t i = 1; i < m->n_hits && m->n_hits <= 64; i++) {
 		struct hit h = m->hits[i];
 		size_t j = i;
 		while (j > 0 && by_start(&m->hits[j - 1], &h) > 0) {
@@ -273,7 +319,8 @@ static void decide(struct matcher *m, struct classification *out)
 		if (a->kind == ATOM_EXCLUDE)
 			continue;
 		int void_ = 0;
-		for (size_t j = 0; j < m->n_hits && !void_; j++) {
+		/* Sorted by start: no later hit can contain this one. */
+		for (size_t j = 0; j < m->n_hits && !void_ && m->hits[j].start <= h->start; j++) {
 			const struct hit *e = &m->hits[j];
 			const struct rule_atom *ea = rules_atom(rs, e->atom);
 			void_ = ea->kind == ATOM_EXCLUDE && ea->type == a->type &&
@@ -304,7 +351,15 @@ static void decide(struct matcher *m, struct classification *out)
 		const struct rule_type *ty = rules_type(rs, t);
 		int severe = (int)(severe_types >> t & 1);
 		int pts = severe && ty->severe_points ? ty->severe_points : ty->points;
-		if (pts > out->points || (severe && !out->severe && ty->points)) {
+		/* Fix: a severe type outranks general ones, then more points
+		 * win, then the first type. This used to depend on the order of
+		 * the sections: a later general type with more points replaced
+		 * a severe one, but a later severe type replaced a general one
+		 * with more points. */
+		if (pts <= 0)
+			continue;
+		if (out->penalty_type < 0 || severe > out->severe ||
+		    (severe == out->severe && pts > out->points)) {
 			out->points = pts;
 			out->penalty_type = (int)t;
 			out->severe = severe;
@@ -334,9 +389,16 @@ int classify_text(struct matcher *m, const char *text, size_t len,
 	}
 	size_t n = textfold_text(text, len, m->folded, m->origin, &out->invalid);
 	m->n_hits = 0;
+	m->oom = 0;
+	if (++m->text_gen == 0) {
+		memset(m->gen, 0, rules_atom_count(m->c->rs) * sizeof(*m->gen));
+		m->text_gen = 1;
+	}
 	m->limited = 0;
 	m->limited_atom = NULL;
 	scan(m, n);
+	if (m->oom)
+		return -1;
 	decide(m, out);
 	out->limited = m->limited;
 	out->limited_atom = m->limited_atom;

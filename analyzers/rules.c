@@ -685,7 +685,9 @@ int rules_load(struct rule_set *rs, const char *name, const char *text,
 			break;
 		}
 		char *s = trim(line);
-		if (ld.line == 1 && !memcmp(s, "\xEF\xBB\xBF", 3))
+		/* Fix: strncmp, not memcmp: a first line shorter than the BOM
+		 * (empty, or "#") was read past its end. */
+		if (ld.line == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
 			s = trim(s + 3);
 		if (*s == '\0' || *s == '#')
 			;

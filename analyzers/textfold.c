@@ -76,6 +76,13 @@ static uint32_t fold_cp(uint32_t cp)
 		return ' ';
 	if ((cp >= 0x200B && cp <= 0x200D) || cp == 0xFEFF)
 		return 0;
+	/* Fix: PCRE2's caseless matching takes the Kelvin sign for k and the
+	 * long s for s; folded here, a trigger "ok" is found wherever the
+	 * pattern would match. */
+	if (cp == 0x212A)
+		return 'k';
+	if (cp == 0x17F)
+		return 's';
 	return hanzi_to_simplified(cp);
 }
 
@@ -93,6 +100,37 @@ static int is_pinyin_letter(uint32_t cp)
 	case 0x1D6: case 0x1D8: case 0x1DA: case 0x1DC: case 0xFC:
 		return 1;
 	}
+	return 0;
+}
+
+/*
+ * If s[i..) is a run of spaces (ASCII or U+3000) followed by a Chinese
+ * character, the offset of that character, else 0. Fix: only ASCII spaces
+ * were dropped between Chinese characters, but U+3000 is the space Chinese
+ * text uses ("发　货" stayed "发 货" and missed "发货").
+ */
+static size_t spaces_before_han(const unsigned char *s, size_t i, size_t len)
+{
+	uint32_t next;
+	size_t k;
+
+	while (i < len) {
+		if (s[i] == ' ') {
+			i++;
+			continue;
+		}
+		/* Zero-width characters are dropped anyway; stopping at them
+		 * kept "发 \u200b货" as "发 货", which folds again to "发货". */
+		k = decode_checked(s + i, len - i, &next);
+		if (k && (next == 0x3000 || fold_cp(next) == 0)) {
+			i += k;
+			continue;
+		}
+		break;
+	}
+	if (i < len && s[i] >= 0x80 && decode_checked(s + i, len - i, &next) &&
+	    is_han(hanzi_to_simplified(next)))
+		return i;
 	return 0;
 }
 
@@ -118,7 +156,14 @@ static size_t pinyin_group(const unsigned char *s, size_t left)
 		if (left - i >= 3 && s[i] == 0xEF && s[i + 1] == 0xBC && s[i + 2] == 0x89)
 			return letters ? i + 3 : 0;
 		size_t k = s[i] < 0x80 ? (cp = s[i], 1) : decode_checked(s + i, left - i, &cp);
-		if (k == 0 || !is_pinyin_letter(cp) || ++letters > 24)
+		if (k == 0)
+			return 0;
+		/* Fix: judge the character as it folds, so "（ｆａ）" is pinyin
+		 * too and a zero-width character inside is no obstacle;
+		 * otherwise the folded "(fa)" would be dropped by a second
+		 * fold, and folding must be idempotent. */
+		cp = fold_cp(cp);
+		if (cp && (!is_pinyin_letter(cp) || ++letters > 24))
 			return 0;
 		i += k;
 	}
@@ -139,18 +184,10 @@ size_t textfold_text(const char *text, size_t len, char *out, uint32_t *origin,
 		if (s[i] < 0x80) {
 			/* ASCII is the common case: no decoding. */
 			unsigned char c = s[i];
-			if (c == ' ' && is_han(prev)) {
-				size_t j = i;
-				while (j < len && s[j] == ' ')
-					j++;
-				if (j < len && s[j] >= 0x80) {
-					uint32_t next;
-					if (decode_checked(s + j, len - j, &next) &&
-					    is_han(hanzi_to_simplified(next))) {
-						i = j;
-						continue;
-					}
-				}
+			size_t j;
+			if (c == ' ' && is_han(prev) && (j = spaces_before_han(s, i, len))) {
+				i = j;
+				continue;
 			}
 			if (c == '(' && is_han(prev) && (k = pinyin_group(s + i, len - i))) {
 				i += k;
@@ -176,6 +213,10 @@ size_t textfold_text(const char *text, size_t len, char *out, uint32_t *origin,
 			continue;
 		}
 		size_t n;
+		if (cp == 0x3000 && is_han(prev) && (n = spaces_before_han(s, i, len))) {
+			i = n;
+			continue;
+		}
 		if (cp == 0xFF08 && is_han(prev) && (n = pinyin_group(s + i, len - i))) {
 			i += n;
 			continue;
