@@ -5,18 +5,33 @@
 
 #include "analyzers/textfold.h"
 
-/* Atoms grouped by the first code point of their trigger. */
+/*
+ * The trigger index. Triggers are keyed by their first two code points (a
+ * one-character trigger by its code point and ONE_CP), so a text position
+ * costs one bitmap test and, on a hit, a lookup or two that lead to the few
+ * triggers that can start there. Entries carry the trigger bytes, so the scan
+ * touches no atom until a trigger matches.
+ */
+#define ONE_CP 0xFFFFFFFFu
+
+struct trigger_entry {
+	uint32_t atom;
+	uint16_t len;               /* rules.c keeps triggers under 1 KiB */
+	uint8_t literal, anchored;  /* copied from the atom: no lookup per hit */
+	const char *bytes;
+};
+
 struct bucket {
-	uint32_t cp;
-	uint32_t first, count;   /* range in by_cp */
+	uint64_t key;            /* cp1 << 32 | cp2 */
+	uint32_t first, count;   /* range in entries */
 };
 
 struct classifier {
 	const struct rule_set *rs;
 	uint8_t bmp_bits[65536 / 8];   /* first code points of triggers, BMP */
-	struct bucket *buckets;        /* open addressing on cp */
+	struct bucket *buckets;        /* open addressing on key */
 	uint32_t n_buckets_mask;
-	uint32_t *by_cp;               /* atom indexes, grouped by bucket */
+	struct trigger_entry *entries; /* grouped by bucket */
 	uint32_t *always;              /* atoms without a trigger */
 	size_t n_always;
 	int has_astral;                /* a trigger starts outside the BMP */
@@ -48,27 +63,38 @@ struct matcher {
 	const struct rule_atom *limited_atom;
 };
 
-static uint32_t hash_cp(uint32_t cp)
+static uint32_t hash_key(uint64_t key)
 {
-	return cp * 2654435761u;
+	key *= 0x9E3779B97F4A7C15ull;
+	return (uint32_t)(key >> 32);
 }
 
-static struct bucket *find_bucket(const struct classifier *c, uint32_t cp)
+static struct bucket *find_bucket(const struct classifier *c, uint64_t key)
 {
-	uint32_t i = hash_cp(cp) & c->n_buckets_mask;
+	uint32_t i = hash_key(key) & c->n_buckets_mask;
 	for (;;) {
 		struct bucket *b = &c->buckets[i];
-		if (b->count == 0 || b->cp == cp)
+		if (b->count == 0 || b->key == key)
 			return b;
 		i = (i + 1) & c->n_buckets_mask;
 	}
+}
+
+/* The key of a trigger: its first code point, and its second or ONE_CP. */
+static uint64_t trigger_key(const char *t, size_t len)
+{
+	uint32_t cp1, cp2 = ONE_CP;
+	size_t k = textfold_decode((const unsigned char *)t, &cp1);
+	if (k < len)
+		textfold_decode((const unsigned char *)t + k, &cp2);
+	return (uint64_t)cp1 << 32 | cp2;
 }
 
 struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 {
 	size_t n = rules_atom_count(rs);
 	struct classifier *c = calloc(1, sizeof(*c));
-	uint32_t size = 64;
+	uint32_t size = 64, *fill = NULL;
 
 	if (!c)
 		goto oom;
@@ -76,23 +102,24 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 	while (size < 2 * n + 2)
 		size *= 2;
 	c->buckets = calloc(size, sizeof(*c->buckets));
-	c->by_cp = calloc(n + 1, sizeof(*c->by_cp));
+	c->entries = calloc(n + 1, sizeof(*c->entries));
 	c->always = calloc(n + 1, sizeof(*c->always));
-	if (!c->buckets || !c->by_cp || !c->always)
+	fill = calloc(size, sizeof(*fill));
+	if (!c->buckets || !c->entries || !c->always || !fill)
 		goto oom;
 	c->n_buckets_mask = size - 1;
 
-	/* Count atoms per first code point, then lay them out by bucket. */
+	/* Count triggers per key, then lay the entries out by bucket. */
 	for (size_t i = 0; i < n; i++) {
 		const struct rule_atom *a = rules_atom(rs, i);
-		uint32_t cp;
 		if (!a->trigger) {
 			c->always[c->n_always++] = (uint32_t)i;
 			continue;
 		}
-		textfold_decode((const unsigned char *)a->trigger, &cp);
-		struct bucket *b = find_bucket(c, cp);
-		b->cp = cp;
+		uint64_t key = trigger_key(a->trigger, a->trigger_len);
+		uint32_t cp = (uint32_t)(key >> 32);
+		struct bucket *b = find_bucket(c, key);
+		b->key = key;
 		b->count++;
 		if (cp < 65536)
 			c->bmp_bits[cp >> 3] |= (uint8_t)(1u << (cp & 7));
@@ -104,21 +131,18 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 		c->buckets[i].first = next;
 		next += c->buckets[i].count;
 	}
-	uint32_t *fill = calloc(size, sizeof(*fill));
-	if (!fill)
-		goto oom;
 	for (size_t i = 0; i < n; i++) {
 		const struct rule_atom *a = rules_atom(rs, i);
-		uint32_t cp;
 		if (!a->trigger)
 			continue;
-		textfold_decode((const unsigned char *)a->trigger, &cp);
-		struct bucket *b = find_bucket(c, cp);
-		c->by_cp[b->first + fill[b - c->buckets]++] = (uint32_t)i;
+		struct bucket *b = find_bucket(c, trigger_key(a->trigger, a->trigger_len));
+		c->entries[b->first + fill[b - c->buckets]++] = (struct trigger_entry){
+			(uint32_t)i, (uint16_t)a->trigger_len, a->literal, a->anchored, a->trigger};
 	}
 	free(fill);
 	return c;
 oom:
+	free(fill);
 	classifier_free(c);
 	error_set(err, NULL, "out of memory");
 	return NULL;
@@ -129,7 +153,7 @@ void classifier_free(struct classifier *c)
 	if (!c)
 		return;
 	free(c->buckets);
-	free(c->by_cp);
+	free(c->entries);
 	free(c->always);
 	free(c);
 }
@@ -212,9 +236,9 @@ static void run_atom(struct matcher *m, uint32_t ai, size_t len, size_t at, int 
 	size_t off = at;
 
 	for (;;) {
-		int rc = pcre2_match(a->code, s, len, off,
-				     PCRE2_NO_UTF_CHECK | (anchored ? PCRE2_ANCHORED : 0),
-				     m->md, m->mctx);
+		/* Anchored atoms were compiled anchored (see rules.c), so the
+		 * JIT runs them; the text is folded, hence valid UTF-8. */
+		int rc = pcre2_match(a->code, s, len, off, PCRE2_NO_UTF_CHECK, m->md, m->mctx);
 		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||
 		    rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
 			m->limited++;
@@ -239,42 +263,68 @@ static void run_atom(struct matcher *m, uint32_t ai, size_t len, size_t at, int 
 	}
 }
 
+/* A trigger entry found at position i of the text: record or run its atom. */
+static void trigger_hit(struct matcher *m, const struct trigger_entry *e, size_t i, size_t len)
+{
+	uint32_t ai = e->atom;
+	/* Fix: a trigger inside this atom's previous hit starts no new one.
+	 * Hits are PCRE2's left-to-right, non-overlapping matches for every
+	 * atom, as for atoms run over the whole text; overlapping hits
+	 * (literal "aa" at 1 and 2 of "xaaa") could escape an exclude that
+	 * voids the non-overlapping ones, so results depended on how a
+	 * trigger was found. */
+	if (m->gen[ai] == m->text_gen && i < m->last_end[ai])
+		return;
+	if (e->literal) {
+		add_hit(m, ai, i, i + e->len);
+		m->last_end[ai] = (uint32_t)(i + e->len);
+		m->gen[ai] = m->text_gen;
+	} else if (e->anchored) {
+		run_atom(m, ai, len, i, 1);
+	} else if (!m->deferred[ai]) {
+		m->deferred[ai] = 1;
+		m->deferred_list[m->n_deferred++] = ai;
+	}
+}
+
+static void scan_bucket(struct matcher *m, const struct bucket *b, const unsigned char *s,
+			size_t i, size_t len, size_t known)
+{
+	const struct trigger_entry *e = &m->c->entries[b->first];
+	for (uint32_t j = 0; j < b->count; j++, e++) {
+		/* The key already matched the first `known` bytes; most
+		 * triggers are a few characters, so compare inline. */
+		if (e->len > len - i)
+			continue;
+		size_t q = known;
+		while (q < e->len && s[i + q] == (unsigned char)e->bytes[q])
+			q++;
+		if (q < e->len)
+			continue;
+		trigger_hit(m, e, i, len);
+	}
+}
+
 static void scan(struct matcher *m, size_t len)
 {
 	const struct classifier *c = m->c;
 	const unsigned char *s = (const unsigned char *)m->folded;
 
 	for (size_t i = 0; i < len;) {
-		uint32_t cp;
+		uint32_t cp, cp2;
 		size_t k = textfold_decode(s + i, &cp);
 		if (cp < 65536 ? !(c->bmp_bits[cp >> 3] & (1u << (cp & 7))) : !c->has_astral) {
 			i += k;
 			continue;
 		}
-		const struct bucket *b = find_bucket(c, cp);
-		for (uint32_t j = 0; j < b->count; j++) {
-			uint32_t ai = c->by_cp[b->first + j];
-			const struct rule_atom *a = rules_atom(c->rs, ai);
-			if (a->trigger_len > len - i || memcmp(s + i, a->trigger, a->trigger_len))
-				continue;
-			/* Fix: a trigger inside this atom's previous hit starts no
-			 * new one. Hits are PCRE2's left-to-right, non-overlapping
-			 * matches for every atom, as for atoms run over the whole
-			 * text; overlapping hits (literal "aa" at 1 and 2 of "xaaa")
-			 * could escape an exclude that voids the non-overlapping
-			 * ones, so results depended on how a trigger was found. */
-			if (m->gen[ai] == m->text_gen && i < m->last_end[ai])
-				continue;
-			if (a->literal) {
-				add_hit(m, ai, i, i + a->trigger_len);
-				m->last_end[ai] = (uint32_t)(i + a->trigger_len);
-				m->gen[ai] = m->text_gen;
-			} else if (a->anchored)
-				run_atom(m, ai, len, i, 1);
-			else if (!m->deferred[ai]) {
-				m->deferred[ai] = 1;
-				m->deferred_list[m->n_deferred++] = ai;
-			}
+		const struct bucket *b = find_bucket(c, (uint64_t)cp << 32 | ONE_CP);
+		if (b->count)
+			scan_bucket(m, b, s, i, len, k);
+		if (i + k < len) {
+			size_t k2 = textfold_decode(s + i + k, &cp2);
+			b = find_bucket(c, (uint64_t)cp << 32 | cp2);
+			if (b->count)
+				scan_bucket(m, b, s, i, len, k + k2);
 		}
 		i += k;
 	}

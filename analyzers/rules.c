@@ -488,8 +488,13 @@ static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, siz
 	if (!whole) {
 		int ec;
 		PCRE2_SIZE eo;
+		/* An atom that starts with its trigger only ever runs at a
+		 * trigger: anchor it at compile time, since PCRE2's JIT does not
+		 * take PCRE2_ANCHORED at match time and would fall back to the
+		 * interpreter on every call. */
 		a->code = pcre2_compile((PCRE2_SPTR)pattern, len,
-					PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &ec, &eo, NULL);
+					PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS |
+					(a->anchored ? PCRE2_ANCHORED : 0), &ec, &eo, NULL);
 		if (!a->code) {
 			/* The whole pattern compiled, so this cannot happen short of
 			 * a splitting bug; say so rather than lose the rule. */
