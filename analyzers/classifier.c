@@ -34,6 +34,7 @@ struct classifier {
 	struct trigger_entry *entries; /* grouped by bucket */
 	uint32_t *always;              /* atoms without a trigger */
 	size_t n_always;
+	uint8_t *jit;                  /* per atom: its code was JIT-compiled */
 	int has_astral;                /* a trigger starts outside the BMP */
 };
 
@@ -104,9 +105,16 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 	c->buckets = calloc(size, sizeof(*c->buckets));
 	c->entries = calloc(n + 1, sizeof(*c->entries));
 	c->always = calloc(n + 1, sizeof(*c->always));
+	c->jit = calloc(n + 1, 1);
 	fill = calloc(size, sizeof(*fill));
-	if (!c->buckets || !c->entries || !c->always || !fill)
+	if (!c->buckets || !c->entries || !c->always || !c->jit || !fill)
 		goto oom;
+	for (size_t i = 0; i < n; i++) {
+		size_t jit_size = 0;
+		const struct rule_atom *a = rules_atom(rs, i);
+		c->jit[i] = a->code && pcre2_pattern_info(a->code, PCRE2_INFO_JITSIZE, &jit_size) == 0 &&
+			    jit_size > 0;
+	}
 	c->n_buckets_mask = size - 1;
 
 	/* Count triggers per key, then lay the entries out by bucket. */
@@ -155,6 +163,7 @@ void classifier_free(struct classifier *c)
 	free(c->buckets);
 	free(c->entries);
 	free(c->always);
+	free(c->jit);
 	free(c);
 }
 
@@ -237,8 +246,12 @@ static void run_atom(struct matcher *m, uint32_t ai, size_t len, size_t at, int 
 
 	for (;;) {
 		/* Anchored atoms were compiled anchored (see rules.c), so the
-		 * JIT runs them; the text is folded, hence valid UTF-8. */
-		int rc = pcre2_match(a->code, s, len, off, PCRE2_NO_UTF_CHECK, m->md, m->mctx);
+		 * JIT runs them. The folded text is valid UTF-8 by construction,
+		 * which is what makes the JIT's fast entry (no UTF check) safe;
+		 * it is worth having: most calls fail within a few bytes. */
+		int rc = m->c->jit[ai]
+			? pcre2_jit_match(a->code, s, len, off, 0, m->md, m->mctx)
+			: pcre2_match(a->code, s, len, off, PCRE2_NO_UTF_CHECK, m->md, m->mctx);
 		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||
 		    rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
 			m->limited++;
