@@ -20,11 +20,18 @@ static const char UTF8_HEADER[] = "订单编号,店铺名称";
 struct buf {
 	char *data;
 	size_t len;
+	size_t cap;  /* grown geometrically: realloc per add is quadratic under ASan */
 };
 
 static void buf_add(struct buf *b, const char *s, size_t n)
 {
-	b->data = realloc(b->data, b->len + n + 1);
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->data = realloc(b->data, cap);
+		b->cap = cap;
+	}
 	assert_non_null(b->data);
 	if (n)
 		memcpy(b->data + b->len, s, n);
@@ -36,7 +43,7 @@ static void buf_add(struct buf *b, const char *s, size_t n)
 static struct buf to_gb18030(const char *s, size_t n)
 {
 	iconv_t cd = iconv_open("GB18030", "UTF-8");
-	struct buf b = { malloc(n * 2 + 16), 0 };
+	struct buf b = { malloc(n * 2 + 16), 0, n * 2 + 16 };
 	char *ip = (char *)s, *op = b.data;
 	size_t il = n, ol = n * 2 + 16;
 
@@ -54,7 +61,7 @@ static struct buf transcode(enum encoding from, const char *in, size_t n,
 {
 	struct error err;
 	struct transcoder *t = transcoder_new(from, &err);
-	struct buf b = { NULL, 0 };
+	struct buf b = { NULL, 0, 0 };
 	const char *out;
 	size_t out_len, off = 0;
 
@@ -92,7 +99,7 @@ static struct buf read_shared(const char *rel)
 {
 	const char *dir = getenv("TOUSU_SHARED_DATA");
 	char path[1024];
-	struct buf b = { NULL, 0 };
+	struct buf b = { NULL, 0, 0 };
 	char chunk[65536];
 	size_t n;
 	FILE *f;
@@ -415,7 +422,7 @@ static void test_transcode_split(void **state)
 	(void)state;
 	for (size_t cut = 0; cut <= n; cut++) {
 		struct transcoder *t = transcoder_new(ENCODING_GB18030, &err);
-		struct buf b = { NULL, 0 };
+		struct buf b = { NULL, 0, 0 };
 		const char *out;
 		size_t out_len;
 
@@ -436,7 +443,7 @@ static void test_transcode_split(void **state)
 
 	/* one byte per call, the empty final call carrying the EOF */
 	struct transcoder *t = transcoder_new(ENCODING_GB18030, &err);
-	struct buf b = { NULL, 0 };
+	struct buf b = { NULL, 0, 0 };
 	const char *out;
 	size_t out_len;
 
@@ -591,7 +598,7 @@ static void test_transcode_ascii_runs(void **state)
 /* An ASCII-heavy export, as seller back-ends write it, survives GB18030. */
 static void test_transcode_ascii_heavy(void **state)
 {
-	struct buf u = { NULL, 0 }, g, back;
+	struct buf u = { NULL, 0, 0 }, g, back;
 	char row[256];
 	uint64_t inv;
 
