@@ -19,7 +19,7 @@ LDLIBS   := -lcsv -lpcre2-8 -lz -lm -pthread
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_BUILD := build-essential zlib1g-dev libcsv-dev libpcre2-dev uthash-dev
-DEB_TEST  := libcmocka-dev clang gnuplot-nox fonts-noto-cjk valgrind python3 gzip
+DEB_TEST  := libcmocka-dev clang python3 gzip
 DEB_BENCH := time bc miller sqlite3
 
 # The default rules are compiled in, so tousu works with no files installed.
@@ -34,38 +34,54 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 
 objs = $(patsubst %.c,$(1)/%.o,$(2))
 
+# Short build lines; `make V=1` shows the full commands.
+ifeq ($(V),1)
+Q :=
+say = @:
+else
+Q := @
+say = @printf '  %-7s %s\n'
+endif
+
 .PHONY: all deps deps-test demo check unit cli asan clang-check bench install clean
 .DEFAULT_GOAL := all
 
 all: tousu
 
 tousu: $(call objs,$(B),$(LIB_SRCS) $(CMD_SRCS))
-	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS)
+	$(say) LD $@
+	$(Q)$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLFLAGS) -c -o $@ $<
+	$(say) CC $<
+	$(Q)$(CC) $(ALLFLAGS) -c -o $@ $<
 
 $(A)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+	$(say) CC-SAN $<
+	$(Q)$(CC) $(ALLFLAGS) $(ASAN_FLAGS) -c -o $@ $<
 
 $(A)/tousu: $(call objs,$(A),$(LIB_SRCS) $(CMD_SRCS))
-	$(CC) $(ALLFLAGS) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS)
+	$(say) LD-SAN $@
+	$(Q)$(CC) $(ALLFLAGS) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests link every library module (not cmd/), so a test names what it uses.
 $(B)/tests/%: $(call objs,$(B),tests/unit/%.c $(LIB_SRCS))
-	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(say) LD $@
+	$(Q)$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 $(A)/tests/%: $(call objs,$(A),tests/unit/%.c $(LIB_SRCS))
-	$(CC) $(ALLFLAGS) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(say) LD-SAN $@
+	$(Q)$(CC) $(ALLFLAGS) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 UNIT_BINS      := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 UNIT_BINS_ASAN := $(patsubst tests/unit/%.c,$(A)/tests/%,$(UNIT_SRCS))
 
 $(GEN_RULES): analyzers/default.rules analyzers/embed_rules.sh
 	@mkdir -p $(dir $@)
-	sh analyzers/embed_rules.sh analyzers/default.rules > $@
+	$(say) GEN $@
+	$(Q)sh analyzers/embed_rules.sh analyzers/default.rules > $@
 
 deps:
 	@sh tests/deps.sh $(DEB_BUILD)
@@ -94,15 +110,17 @@ clang-check:
 	@$(MAKE) --no-print-directory B=build/clang CC=clang CFLAGS="-O1 -Werror" build/clang/tousu-clang
 
 build/clang/tousu-clang: $(call objs,build/clang,$(LIB_SRCS) $(CMD_SRCS))
-	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS)
+	$(say) LD $@
+	$(Q)$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS)
 
 check: deps-test
+	@mkdir -p build && : > build/check-summary
 	@$(MAKE) --no-print-directory CFLAGS="$(CFLAGS) -Werror" tousu
-	@$(MAKE) --no-print-directory CFLAGS="$(CFLAGS) -Werror" unit
-	@$(MAKE) --no-print-directory cli
-	@$(MAKE) --no-print-directory asan
+	@TOUSU_CHECK_LOG=build/check-summary $(MAKE) --no-print-directory CFLAGS="$(CFLAGS) -Werror" unit
+	@TOUSU_CHECK_LOG=build/check-summary $(MAKE) --no-print-directory cli
+	@TOUSU_CHECK_LOG=build/check-summary $(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory clang-check
-	@echo "make check: all passed"
+	@awk '{ p += $$2; f += $$4 } END { print "check: " p " passed, " f " failed" }' build/check-summary
 
 bench:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_BENCH)
@@ -111,7 +129,8 @@ bench:
 
 build/bench/zread: tests/bench/zread.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c17 -O2 -Wall -Wextra -o $@ $< -lz
+	$(say) CC $<
+	$(Q)$(CC) -std=c17 -O2 -Wall -Wextra -o $@ $< -lz
 
 install: tousu
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -28,6 +28,7 @@
 #include "analyzers/rules.h"
 #include "formats/error.h"
 
+/* Initial room for hits per text; the arrays grow and are kept. */
 #define CLASSIFIER_MAX_HITS 256
 
 struct classifier;
@@ -41,8 +42,9 @@ struct hit {
 struct classification {
 	uint64_t types;        /* bit i set: type i hit */
 	int primary;           /* type index, -1 for other */
-	int severe;            /* a severe pattern hit a tagged type */
-	int points;            /* penalty points of the worst tagged type */
+	int severe;            /* the penalty type was hit by a severe pattern */
+	int points;            /* its points: a severe type beats a general one,
+				* then more points win, then the earlier section */
 	int penalty_type;      /* type whose points those are, -1 if none */
 	const struct rule_atom *decider;  /* NULL for other */
 	size_t invalid;        /* invalid UTF-8 sequences replaced */

@@ -25,7 +25,10 @@
  * From each atom a literal that any match must contain is extracted; one pass
  * over the text finds the literals present, and PCRE2 (JIT) runs only for
  * atoms whose literal occurs, anchored at it when the literal leads the atom.
- * A pure-literal atom needs no PCRE2 at all. See classifier.h.
+ * A pure-literal atom needs no PCRE2 at all. See classifier.h. A pattern
+ * whose parts depend on each other is kept whole, as one atom: back
+ * references, recursion and subroutine calls, conditions, backtracking
+ * verbs, \Q...\E, and option settings such as (?i) at its top level.
  *
  * Errors: rules_load() reports every problem through on_error, one struct
  * error each (file, line, message with PCRE2's text and the offset in the

@@ -6,12 +6,14 @@
  * segmenters. textfold_text() maps all of these to one form:
  *   - traditional ideographs to simplified (analyzers/hanzi.h)
  *   - full-width ASCII (U+FF01..U+FF5E) to ASCII, U+3000 to a space
- *   - ASCII letters to lower case
+ *   - ASCII letters to lower case, and the Kelvin sign and long s to k and s
+ *     (PCRE2 matches them caselessly; triggers compare bytes)
  *   - parenthesised pinyin right after a Chinese character is dropped
- *   - spaces between two Chinese characters are dropped
+ *   - spaces (ASCII or U+3000) between two Chinese characters are dropped
  *   - zero-width characters (U+200B..U+200D, U+FEFF) are dropped
  *   - every invalid UTF-8 sequence becomes U+FFFD and is counted
  * so the output is always valid UTF-8, safe for PCRE2 without a UTF check.
+ * Folding is idempotent: folding folded text changes nothing.
  *
  * textfold_pattern() applies the same character mapping to a PCRE2 pattern
  * without touching its syntax (escapes are copied, a full-width character

@@ -1,8 +1,20 @@
 #!/bin/sh
-# Runs each cmocka test binary given; fails if any fails. Tests that read
-# ../shared/data find it through TOUSU_SHARED_DATA (default ../shared/data).
-status=0
+# Runs each cmocka test binary given; fails if any fails. Prints a closing
+# "unit: N passed, N failed" (cmocka's own counts, summed) and appends it to
+# $TOUSU_CHECK_LOG when set, for make check's total.
+status=0 passed=0 failed=0
+out=$(mktemp)
 for t in "$@"; do
-	"$t" || status=1
+	"$t" > "$out" 2>&1 || status=1
+	cat "$out"
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out")
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out")
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	# A binary that crashed before cmocka's summary still counts as a failure.
+	[ -z "$p$f" ] && failed=$((failed + 1))
 done
+rm -f "$out"
+echo "unit: $passed passed, $failed failed"
+[ -n "${TOUSU_CHECK_LOG:-}" ] && echo "unit: $passed passed, $failed failed" >> "$TOUSU_CHECK_LOG"
 exit $status

@@ -55,4 +55,5 @@ for c in $cases; do
 	rm -rf "$work"
 done
 echo "cli: $pass passed, $fail failed, $skip skipped"
+[ -n "${TOUSU_CHECK_LOG:-}" ] && echo "cli: $pass passed, $fail failed, $skip skipped" >> "$TOUSU_CHECK_LOG"
 [ $fail -eq 0 ]
