@@ -15,6 +15,7 @@
 #define ONE_CP 0xFFFFFFFFu
 
 struct trigger_entry {
+	const struct rule_atom *a;
 	uint32_t atom;
 	uint16_t len;               /* rules.c keeps triggers under 1 KiB */
 	uint8_t literal, anchored;  /* copied from the atom: no lookup per hit */
@@ -29,6 +30,7 @@ struct bucket {
 struct classifier {
 	const struct rule_set *rs;
 	uint8_t bmp_bits[65536 / 8];   /* first code points of triggers, BMP */
+	uint8_t key_bits[65536 / 8];   /* a filter on keys: bit hash & 0xffff */
 	struct bucket *buckets;        /* open addressing on key */
 	uint32_t n_buckets_mask;
 	struct trigger_entry *entries; /* grouped by bucket */
@@ -81,6 +83,13 @@ static struct bucket *find_bucket(const struct classifier *c, uint64_t key)
 	}
 }
 
+/* False when no trigger has this key; true when one may. */
+static inline int key_maybe(const struct classifier *c, uint64_t key)
+{
+	uint32_t h = hash_key(key) & 0xffff;
+	return c->key_bits[h >> 3] >> (h & 7) & 1;
+}
+
 /* The key of a trigger: its first code point, and its second or ONE_CP. */
 static uint64_t trigger_key(const char *t, size_t len)
 {
@@ -129,6 +138,8 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 		struct bucket *b = find_bucket(c, key);
 		b->key = key;
 		b->count++;
+		uint32_t h = hash_key(key) & 0xffff;
+		c->key_bits[h >> 3] |= (uint8_t)(1u << (h & 7));
 		if (cp < 65536)
 			c->bmp_bits[cp >> 3] |= (uint8_t)(1u << (cp & 7));
 		else
@@ -145,7 +156,7 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 			continue;
 		struct bucket *b = find_bucket(c, trigger_key(a->trigger, a->trigger_len));
 		c->entries[b->first + fill[b - c->buckets]++] = (struct trigger_entry){
-			(uint32_t)i, (uint16_t)a->trigger_len, a->literal, a->anchored, a->trigger};
+			a, (uint32_t)i, (uint16_t)a->trigger_len, a->literal, a->anchored, a->trigger};
 	}
 	free(fill);
 	return c;
@@ -293,6 +304,21 @@ static void trigger_hit(struct matcher *m, const struct trigger_entry *e, size_t
 		m->last_end[ai] = (uint32_t)(i + e->len);
 		m->gen[ai] = m->text_gen;
 	} else if (e->anchored) {
+		/* Most triggers are followed by the wrong character: say no
+		 * before PCRE2 is asked. */
+		const struct rule_atom *a = e->a;
+		if (a->n_next) {
+			size_t at = i + e->len;
+			uint32_t cp;
+			if (at >= len)
+				return;
+			textfold_decode((const unsigned char *)m->folded + at, &cp);
+			uint8_t k = 0;
+			while (k < a->n_next && a->next[k] != cp)
+				k++;
+			if (k == a->n_next)
+				return;
+		}
 		run_atom(m, ai, len, i, 1);
 	} else if (!m->deferred[ai]) {
 		m->deferred[ai] = 1;
@@ -330,14 +356,20 @@ static void scan(struct matcher *m, size_t len)
 			i += k;
 			continue;
 		}
-		const struct bucket *b = find_bucket(c, (uint64_t)cp << 32 | ONE_CP);
-		if (b->count)
-			scan_bucket(m, b, s, i, len, k);
+		uint64_t key = (uint64_t)cp << 32 | ONE_CP;
+		if (key_maybe(c, key)) {
+			const struct bucket *b = find_bucket(c, key);
+			if (b->count)
+				scan_bucket(m, b, s, i, len, k);
+		}
 		if (i + k < len) {
 			size_t k2 = textfold_decode(s + i + k, &cp2);
-			b = find_bucket(c, (uint64_t)cp << 32 | cp2);
-			if (b->count)
-				scan_bucket(m, b, s, i, len, k + k2);
+			key = (uint64_t)cp << 32 | cp2;
+			if (key_maybe(c, key)) {
+				const struct bucket *b = find_bucket(c, key);
+				if (b->count)
+					scan_bucket(m, b, s, i, len, k + k2);
+			}
 		}
 		i += k;
 	}

@@ -370,16 +370,115 @@ static size_t literal_run(const char *p, const char **end, char *out)
 }
 
 /*
+ * The code points a match of pattern text [p, end) can start with, added to
+ * set (up to RULES_MAX_NEXT). Returns 1 when the text can also match empty,
+ * 0 when every match starts with one of set, and -1 when that cannot be told
+ * (a class, a dot, an escape, an assertion, or too many characters). Used
+ * only as a filter: -1 is always safe.
+ */
+static int first_chars(const char *p, const char *end, uint32_t *set, uint8_t *n)
+{
+	while (p < end) {
+		const char *after, *q;
+		int r = 0;
+		if (*p == '(') {
+			const char *close = skip_group(p);
+			const char *body = p + 1;
+			if (close > end || close[-1] != ')')
+				return -1;
+			if (body[0] == '?') {
+				if (body[1] != ':')
+					return -1;  /* lookaround, named group, options */
+				body += 2;
+			}
+			/* Each top-level alternative of the group. */
+			int nullable = 0;
+			const char *alt = body, *g = body;
+			while (g < close - 1) {
+				if (*g == '\\' && g[1])
+					g = escape_end(g);
+				else if (*g == '[')
+					g = skip_class(g);
+				else if (*g == '(')
+					g = skip_group(g);
+				else if (*g == '|') {
+					int a = first_chars(alt, g, set, n);
+					if (a < 0)
+						return -1;
+					nullable |= a;
+					alt = ++g;
+				} else
+					g++;
+			}
+			int a = first_chars(alt, close - 1, set, n);
+			if (a < 0)
+				return -1;
+			r = nullable | a;
+			after = close;
+		} else if (*p == '\\' && p[1] && !is_digit(p[1]) &&
+			   !((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z'))) {
+			uint32_t cp;
+			textfold_decode((const unsigned char *)p + 1, &cp);
+			after = p + 1 + char_len(p + 1);
+			if (*n == RULES_MAX_NEXT)
+				return -1;
+			set[(*n)++] = cp;
+		} else if (!is_meta(*p)) {
+			uint32_t cp;
+			textfold_decode((const unsigned char *)p, &cp);
+			/* Caseless matching: ASCII letters both ways; other cased
+			 * letters are not worth the risk. */
+			if (cp >= 0x80 && cp < 0x2E80)
+				return -1;
+			if (*n + 2 > RULES_MAX_NEXT)
+				return -1;
+			if (cp >= 'A' && cp <= 'Z')
+				cp += 32;
+			set[(*n)++] = cp;
+			if (cp >= 'a' && cp <= 'z')
+				set[(*n)++] = cp - 32;
+			after = p + char_len(p);
+		} else {
+			return -1;
+		}
+		/* An optional item lets the next one start the match too. */
+		if (*after == '?' || *after == '*') {
+			p = after + 1;
+			if (*p == '?' || *p == '+')
+				p++;
+			continue;
+		}
+		if ((q = quantifier_end(after))) {
+			if (after[1] == '0') {
+				p = q;
+				if (*p == '?' || *p == '+')
+					p++;
+				continue;
+			}
+			return 0;
+		}
+		if (r == 1) {
+			p = after;
+			continue;
+		}
+		return 0;
+	}
+	return 1;
+}
+
+/*
  * Finds the literal every match of atom (one top-level alternative) must
  * contain. Prefers the leading literal, where the match starts; else the
  * longest literal at the atom's top level. Sets *anchored and *whole.
  */
-static size_t extract_trigger(const char *atom, char *out, int *anchored, int *whole)
+static size_t extract_trigger(const char *atom, char *out, int *anchored, int *whole,
+			      const char **rest)
 {
 	const char *p = atom, *end;
 	size_t n;
 
 	*anchored = *whole = 0;
+	*rest = NULL;
 	/* Fix: an atom kept whole (back references) may still hold
 	 * alternatives; a literal of one of them is not in every match. */
 	if (has_top_level_bar(atom))
@@ -390,6 +489,7 @@ static size_t extract_trigger(const char *atom, char *out, int *anchored, int *w
 	if (n) {
 		*anchored = 1;
 		*whole = *end == '\0' && p == atom;
+		*rest = end;
 		return n;
 	}
 
@@ -453,11 +553,12 @@ static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, siz
 	char *pattern = strndup(alt, len);
 	char trig[1024];
 	int anchored = 0, whole = 0;
+	const char *rest = NULL;
 
 	if (!pattern)
 		return -1;
 	size_t tn = len < sizeof(trig) && !no_trigger ?
-		extract_trigger(pattern, trig, &anchored, &whole) : 0;
+		extract_trigger(pattern, trig, &anchored, &whole, &rest) : 0;
 	if (tn == 0)
 		anchored = whole = 0;
 	if (rs->n_atoms == rs->cap_atoms) {
@@ -484,6 +585,11 @@ static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, siz
 	if (tn) {
 		a->trigger = strndup(trig, tn);
 		a->trigger_len = tn;
+	}
+	if (anchored && !whole && rest) {
+		uint8_t n = 0;
+		if (first_chars(rest, rest + strlen(rest), a->next, &n) == 0)
+			a->n_next = n;
 	}
 	if (!whole) {
 		int ec;

@@ -47,6 +47,7 @@
 #include "formats/error.h"
 
 #define RULES_MAX_TYPES 64
+#define RULES_MAX_NEXT 12
 
 enum atom_kind { ATOM_INCLUDE, ATOM_EXCLUDE, ATOM_SEVERE };
 
@@ -70,6 +71,10 @@ struct rule_atom {
 	pcre2_code *code;        /* NULL for literal atoms */
 	char *trigger;           /* folded, lower-case; NULL: run on every text */
 	size_t trigger_len;
+	/* For an anchored atom: the characters that can follow its trigger in
+	 * a match, so most texts are turned away without calling PCRE2. */
+	uint32_t next[RULES_MAX_NEXT];
+	uint8_t n_next;          /* 0: anything can follow */
 };
 
 struct rule_set;

@@ -728,6 +728,48 @@ static void test_property_triggers_and_atoms(void **state)
 	limits = NULL;
 }
 
+/*
+ * The characters that may follow an anchored atom's trigger: a filter the
+ * classifier applies before PCRE2, so it must never leave one out.
+ */
+static void test_next_chars(void **state)
+{
+	static const struct {
+		const char *pattern;
+		const char *next;   /* the set as UTF-8 characters, "" = no filter */
+	} cases[] = {
+		{"显示已?发货", "已发"},
+		{"发货(?:太|很|特别)?慢", "太很特慢"},
+		{"退款(?:没|未)到账", "没未"},
+		{"不给[退换]", ""},
+		{"质量.{0,4}差", ""},
+		{"退款(?=了)", ""},
+		{"stop(?:ped)? working", "pP "},
+		{"快递(?:员|小哥)?(?:态度)?差", "员小态差"},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[256];
+		snprintf(text, sizeof(text), "[t]\ninclude = %s\n", cases[i].pattern);
+		struct rule_set *rs = load_ok(text);
+		const struct rule_atom *a = rules_atom(rs, 0);
+		assert_true(a->anchored);
+		size_t want = 0;
+		for (const unsigned char *p = (const unsigned char *)cases[i].next; *p;) {
+			uint32_t cp;
+			p += textfold_decode(p, &cp);
+			int found = 0;
+			for (size_t k = 0; k < a->n_next; k++)
+				found |= a->next[k] == cp;
+			assert_true(found);
+			want++;
+		}
+		if (want == 0)
+			assert_int_equal(a->n_next, 0);
+		rules_free(rs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -742,6 +784,7 @@ int main(void)
 		cmocka_unit_test(test_atoms_split_at_top_level),
 		cmocka_unit_test(test_kept_whole),
 		cmocka_unit_test(test_triggers),
+		cmocka_unit_test(test_next_chars),
 		cmocka_unit_test(test_property_triggers_and_atoms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
