@@ -135,7 +135,7 @@ build/bench/zread: tests/bench/zread.c
 install: tousu
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 tousu $(DESTDIR)$(PREFIX)/bin/tousu
-	@if [ -f tousu.1 ]; then install -m 644 tousu.1 $(DESTDIR)$(PREFIX)/share/man/man1/tousu.1; fi
+	install -m 644 cmd/tousu.1 $(DESTDIR)$(PREFIX)/share/man/man1/tousu.1
 
 clean:
 	rm -rf build tousu
