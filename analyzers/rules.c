@@ -235,19 +235,32 @@ static const char *skip_group(const char *p)
 }
 
 /* 1 if pattern p has a '|' outside groups and classes. */
-static int has_top_level_bar(const char *p)
+/*
+ * The first '|' at the top level of pattern text [p, end), outside escapes,
+ * classes and groups; end when there is none. Every split into alternatives
+ * goes through here.
+ */
+static const char *top_level_bar(const char *p, const char *end)
 {
-	while (*p) {
+	while (p < end && *p) {
 		if (*p == '\\' && p[1])
 			p = escape_end(p);
 		else if (*p == '[')
 			p = skip_class(p);
 		else if (*p == '(')
 			p = skip_group(p);
-		else if (*p++ == '|')
-			return 1;
+		else if (*p == '|')
+			return p;
+		else
+			p++;
 	}
-	return 0;
+	return end;
+}
+
+static int has_top_level_bar(const char *p)
+{
+	const char *end = p + strlen(p);
+	return top_level_bar(p, end) != end;
 }
 
 /*
@@ -392,28 +405,16 @@ static int first_chars(const char *p, const char *end, uint32_t *set, uint8_t *n
 				body += 2;
 			}
 			/* Each top-level alternative of the group. */
-			int nullable = 0;
-			const char *alt = body, *g = body;
-			while (g < close - 1) {
-				if (*g == '\\' && g[1])
-					g = escape_end(g);
-				else if (*g == '[')
-					g = skip_class(g);
-				else if (*g == '(')
-					g = skip_group(g);
-				else if (*g == '|') {
-					int a = first_chars(alt, g, set, n);
-					if (a < 0)
-						return -1;
-					nullable |= a;
-					alt = ++g;
-				} else
-					g++;
+			for (const char *alt = body;;) {
+				const char *bar = top_level_bar(alt, close - 1);
+				int a = first_chars(alt, bar, set, n);
+				if (a < 0)
+					return -1;
+				r |= a;
+				if (bar == close - 1)
+					break;
+				alt = bar + 1;
 			}
-			int a = first_chars(alt, close - 1, set, n);
-			if (a < 0)
-				return -1;
-			r = nullable | a;
 			after = close;
 		} else if (*p == '\\' && p[1] && !is_digit(p[1]) &&
 			   !((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z'))) {
@@ -657,23 +658,15 @@ static void add_pattern(struct loader *ld, enum atom_kind kind, const char *valu
 	 * (keep_whole() lists the other constructs that forbid it). */
 	int no_trigger;
 	int unsplit = keep_whole(folded, &no_trigger) || backrefs;
-	const char *p = folded, *start = folded;
-	while (*p && !unsplit) {
-		if (*p == '\\' && p[1])
-			p = escape_end(p);
-		else if (*p == '[')
-			p = skip_class(p);
-		else if (*p == '(')
-			p = skip_group(p);
-		else if (*p == '|') {
-			if (add_atom(ld, kind, start, (size_t)(p - start), no_trigger) < 0)
-				report(ld, "out of memory");
-			start = ++p;
-		} else
-			p++;
+	const char *end = folded + strlen(folded);
+	for (const char *start = folded;;) {
+		const char *bar = unsplit ? end : top_level_bar(start, end);
+		if (add_atom(ld, kind, start, (size_t)(bar - start), no_trigger) < 0)
+			report(ld, "out of memory");
+		if (bar == end)
+			break;
+		start = bar + 1;
 	}
-	if (add_atom(ld, kind, start, strlen(start), no_trigger) < 0)
-		report(ld, "out of memory");
 	free(folded);
 }
 

@@ -588,20 +588,8 @@ static int run_classify(int argc, char **argv)
 	struct classify_run r = {0};
 	int status = EXIT_OK;
 
-	switch (options_parse(argc, argv, &classify_usage, &files, &n_files, &err)) {
-	case OPTIONS_HELP:
-		return cmd_finish_stdout(EXIT_OK);
-	case OPTIONS_ERROR:
-		error_print(stderr, &err);
-		return EXIT_USAGE;
-	case OPTIONS_OK:
-		break;
-	}
-	if (n_files == 0) {
-		fputs("tousu: classify: no input files (use - for stdin)\n", stderr);
-		free(files);
-		return EXIT_USAGE;
-	}
+	if (cmd_parse(argc, argv, &classify_usage, "classify", 1, &files, &n_files, &status))
+		return status;
 	table_format_parse(format_name, &r.format);
 	if (input_flags_apply(&in, &eo, &err) < 0) {
 		error_print(stderr, &err);

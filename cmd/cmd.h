@@ -9,6 +9,10 @@
 #ifndef TOUSU_CMD_H
 #define TOUSU_CMD_H
 
+#include <stddef.h>
+
+#include "cmd/options.h"
+
 /* The exit statuses tousu documents (README, man page). */
 enum tousu_exit {
 	EXIT_OK = 0,     /* success, including an empty report */
@@ -27,6 +31,17 @@ extern const struct cmd cmd_inspect;
 extern const struct cmd cmd_classify;
 extern const struct cmd cmd_sample;
 extern const struct cmd cmd_rules;
+
+/*
+ * Parses a command's options (options.h). Returns 0 to go on, or 1 when the
+ * command must return *status at once: --help was printed (EXIT_OK), or the
+ * command line is wrong (EXIT_USAGE, the message printed). need_operands
+ * makes no operand a usage error naming the command. *operands is
+ * malloc'd (free it) only when 0 is returned.
+ */
+int cmd_parse(int argc, char **argv, const struct command_usage *usage,
+	      const char *name, int need_operands, char ***operands, size_t *n,
+	      int *status);
 
 /*
  * Flushes and closes stdout; returns EXIT_DATA with a message if any write

@@ -231,20 +231,8 @@ static int run_inspect(int argc, char **argv)
 	struct export_options eo;
 	int status = EXIT_OK;
 
-	switch (options_parse(argc, argv, &inspect_usage, &files, &n_files, &err)) {
-	case OPTIONS_HELP:
-		return cmd_finish_stdout(EXIT_OK);
-	case OPTIONS_ERROR:
-		error_print(stderr, &err);
-		return EXIT_USAGE;
-	case OPTIONS_OK:
-		break;
-	}
-	if (n_files == 0) {
-		fputs("tousu: inspect: no input files (use - for stdin)\n", stderr);
-		free(files);
-		return EXIT_USAGE;
-	}
+	if (cmd_parse(argc, argv, &inspect_usage, "inspect", 1, &files, &n_files, &status))
+		return status;
 	if (input_flags_apply(&in, &eo, &err) < 0) {
 		error_print(stderr, &err);
 		input_flags_release(&in);

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -46,6 +47,31 @@ int cmd_finish_stdout(int status)
 		return EXIT_DATA;
 	}
 	return status;
+}
+
+int cmd_parse(int argc, char **argv, const struct command_usage *usage,
+	      const char *name, int need_operands, char ***operands, size_t *n,
+	      int *status)
+{
+	struct error err;
+	switch (options_parse(argc, argv, usage, operands, n, &err)) {
+	case OPTIONS_HELP:
+		*status = cmd_finish_stdout(EXIT_OK);
+		return 1;
+	case OPTIONS_ERROR:
+		error_print(stderr, &err);
+		*status = EXIT_USAGE;
+		return 1;
+	case OPTIONS_OK:
+		break;
+	}
+	if (need_operands && *n == 0) {
+		fprintf(stderr, "tousu: %s: no input files (use - for stdin)\n", name);
+		free(*operands);
+		*status = EXIT_USAGE;
+		return 1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)

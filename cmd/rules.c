@@ -13,21 +13,6 @@
 #include "cmd/options.h"
 #include "cmd/rule_options.h"
 
-static int parse(int argc, char **argv, const struct command_usage *u,
-		 char ***ops, size_t *n_ops)
-{
-	struct error err;
-	switch (options_parse(argc, argv, u, ops, n_ops, &err)) {
-	case OPTIONS_HELP:
-		return cmd_finish_stdout(EXIT_OK) == EXIT_OK ? 1 : 2;
-	case OPTIONS_ERROR:
-		error_print(stderr, &err);
-		return 2;
-	default:
-		return 0;
-	}
-}
-
 /* ---- check ---- */
 
 static int rules_check(int argc, char **argv)
@@ -41,9 +26,9 @@ static int rules_check(int argc, char **argv)
 	};
 	char **files;
 	size_t n;
-	int rc = parse(argc, argv, &u, &files, &n), status = EXIT_OK;
-	if (rc)
-		return rc == 1 ? EXIT_OK : EXIT_USAGE;
+	int status = EXIT_OK;
+	if (cmd_parse(argc, argv, &u, "rules", 0, &files, &n, &status))
+		return status;
 	if (!n) {
 		fputs("tousu: rules check: no rule files given\n", stderr);
 		free(files);
@@ -129,9 +114,9 @@ static int rules_explain(int argc, char **argv)
 	};
 	char **texts;
 	size_t n;
-	int rc = parse(argc, argv, &u, &texts, &n);
-	if (rc)
-		return rc == 1 ? EXIT_OK : EXIT_USAGE;
+	int status;
+	if (cmd_parse(argc, argv, &u, "rules", 0, &texts, &n, &status))
+		return status;
 	if (!n) {
 		fputs("tousu: rules explain: no text given (use - for stdin)\n", stderr);
 		free(texts);
@@ -159,7 +144,7 @@ static int rules_explain(int argc, char **argv)
 		}
 		free(line);
 	}
-	int status = m ? EXIT_OK : EXIT_DATA;
+	status = m ? EXIT_OK : EXIT_DATA;
 	matcher_free(m);
 	rule_flags_release(&rf);
 	free(texts);
@@ -202,9 +187,9 @@ static int rules_test(int argc, char **argv)
 	};
 	char **files;
 	size_t n;
-	int rc = parse(argc, argv, &u, &files, &n);
-	if (rc)
-		return rc == 1 ? EXIT_OK : EXIT_USAGE;
+	int status;
+	if (cmd_parse(argc, argv, &u, "rules", 0, &files, &n, &status))
+		return status;
 	if (n != 1) {
 		fputs("tousu: rules test: give one labelled file\n", stderr);
 		free(files);
@@ -228,7 +213,7 @@ static int rules_test(int argc, char **argv)
 	uint64_t *confusion = calloc((nt + 1) * (nt + 1), sizeof(*confusion));
 	struct matcher *m = matcher_new(rf.classifier, 0);
 	uint64_t texts = 0, primary_ok = 0, exact = 0;
-	int status = EXIT_OK;
+	status = EXIT_OK;
 	char *line = NULL;
 	size_t cap = 0, lineno = 0;
 	ssize_t len;
@@ -359,9 +344,9 @@ static int rules_default(int argc, char **argv)
 	};
 	char **ops;
 	size_t n;
-	int rc = parse(argc, argv, &u, &ops, &n);
-	if (rc)
-		return rc == 1 ? EXIT_OK : EXIT_USAGE;
+	int status;
+	if (cmd_parse(argc, argv, &u, "rules", 0, &ops, &n, &status))
+		return status;
 	free(ops);
 	fputs(rules_default_text(), stdout);
 	return cmd_finish_stdout(EXIT_OK);
