@@ -10,7 +10,7 @@ static int is_han(uint32_t cp)
 	       (cp >= 0x20000 && cp <= 0x2FFFF);
 }
 
-static size_t encode(uint32_t cp, char *o)
+static inline size_t encode(uint32_t cp, char *o)
 {
 	if (cp < 0x80) {
 		o[0] = (char)cp;
@@ -66,7 +66,7 @@ static inline size_t decode_checked(const unsigned char *s, size_t left, uint32_
 }
 
 /* The character-level mapping shared by text and patterns; 0 drops it. */
-static uint32_t fold_cp(uint32_t cp)
+static inline uint32_t fold_cp(uint32_t cp)
 {
 	if (cp < 0x80)
 		return cp;
@@ -228,7 +228,8 @@ size_t textfold_text(const char *text, size_t len, char *out, uint32_t *origin,
 		}
 		if (f >= 'A' && f <= 'Z')
 			f += 32;
-		size_t w = encode(f, out + o);
+		/* Most characters fold to themselves: copy, don't re-encode. */
+		size_t w = f == cp ? (memcpy(out + o, s + i, k), k) : encode(f, out + o);
 		if (origin)
 			for (size_t j = 0; j < w; j++)
 				origin[o + j] = (uint32_t)i;

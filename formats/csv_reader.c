@@ -270,6 +270,30 @@ static void on_row(int term, void *v)
 	r->record_ended = 1;
 }
 
+/* Non-zero when one of the 8 bytes of x is c; the lowest set bit marks the
+ * first such byte (the classic SWAR test). */
+static inline uint64_t has_byte(uint64_t x, unsigned char c)
+{
+	uint64_t y = x ^ (0x0101010101010101ull * c);
+	return (y - 0x0101010101010101ull) & ~y & 0x8080808080808080ull;
+}
+
+/* The first delimiter, quote or CR in [p, end), or end; 8 bytes a step. */
+static inline const char *find_special(const char *p, const char *end, char delim)
+{
+	while (end - p >= 8) {
+		uint64_t x, m;
+		memcpy(&x, p, 8);
+		m = has_byte(x, (unsigned char)delim) | has_byte(x, '"') | has_byte(x, '\r');
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
+	while (p < end && *p != delim && *p != '"' && *p != '\r')
+		p++;
+	return p;
+}
+
 /*
  * Splits one line that holds whole records by itself, in place: unquoted
  * fields, and quoted fields that close on the same line (a doubled quote
@@ -338,11 +362,9 @@ static int split_plain_line(struct csv_reader *r, const char *s, size_t n, int h
 			}
 			q = c + 1;
 		} else {
-			while (q < end && *q != delim) {
-				if (*q == '"' || *q == '\r')
-					goto use_libcsv;
-				q++;
-			}
+			q = find_special(q, end, delim);
+			if (q < end && *q != delim)
+				goto use_libcsv;  /* a quote or CR inside an unquoted field */
 			field = start;
 			len = (size_t)(q - start);
 		}
