@@ -91,6 +91,7 @@ static int store(const struct option *o, const char *arg, struct error *err)
 		*(const char **)o->value = arg;
 		return 0;
 	case OPTION_LIST:
+	case OPTION_FILES:
 		strlist_push(o->value, arg);
 		return 0;
 	case OPTION_U64:
@@ -203,8 +204,8 @@ enum options_result options_parse(int argc, char **argv,
 		}
 		if (store(o, val, err))
 			goto fail;
-		/* A list takes the words that follow it too: `--orders *.csv.gz`. */
-		if (o->type == OPTION_LIST)
+		/* A file list takes the words that follow it too: `--orders *.csv.gz`. */
+		if (o->type == OPTION_FILES)
 			while (i + 1 < argc && !is_option_word(argv[i + 1]))
 				strlist_push(o->value, argv[++i]);
 	}

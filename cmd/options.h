@@ -11,10 +11,11 @@
  *	};
  *
  * Long options take their value as `--name VALUE` or `--name=VALUE`; short
- * ones as `-o VALUE`. OPT_LIST options collect every use, and also the words
- * that follow one use up to the next option, so `--orders a.csv b.csv` and a
- * shell glob both work. Words that are not options are operands. "--" ends
- * options; "-" alone is an operand (stdin).
+ * ones as `-o VALUE`. OPT_LIST options collect every use. OPT_FILES options
+ * also take the words that follow one use up to the next option, so
+ * `--orders a.csv b.csv` and a shell glob both work (a command whose operands
+ * could follow must not use them). Words that are not options are operands.
+ * "--" ends options; "-" alone is an operand (stdin).
  *
  * Values are stored in the caller's variables; the parser allocates only the
  * arrays behind OPT_LIST (free with strlist_release) and the operand array
@@ -38,6 +39,7 @@ enum option_type {
 	OPTION_SIZE,    /* uint64_t bytes, accepts K/M/G suffixes (x1024) */
 	OPTION_DOUBLE,  /* double */
 	OPTION_LIST,    /* struct strlist, every use appended */
+	OPTION_FILES,   /* struct strlist, every use and the words after it */
 	OPTION_CHOICE,  /* const char *, must be one of a '|'-separated list */
 };
 
@@ -61,6 +63,7 @@ struct option {
 #define OPT_SIZE(s, l, v, a, h)   { OPTION_SIZE, (s), (l), (v), (a), (h) }
 #define OPT_DOUBLE(s, l, v, a, h) { OPTION_DOUBLE, (s), (l), (v), (a), (h) }
 #define OPT_LIST(s, l, v, a, h)   { OPTION_LIST, (s), (l), (v), (a), (h) }
+#define OPT_FILES(s, l, v, a, h)  { OPTION_FILES, (s), (l), (v), (a), (h) }
 #define OPT_CHOICE(s, l, v, c, h) { OPTION_CHOICE, (s), (l), (v), (c), (h) }
 #define OPT_END()                 { OPTION_END, 0, NULL, NULL, NULL, NULL }
 
