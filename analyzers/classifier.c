@@ -287,6 +287,25 @@ static void run_atom(struct matcher *m, uint32_t ai, size_t len, size_t at, int 
 	}
 }
 
+/*
+ * Whether one of the characters that must come next in a match of anchored
+ * atom a (rules.h: next[], within next_within characters of the trigger)
+ * occurs from byte `at` on. False means PCRE2 would fail there.
+ */
+static int next_in_reach(const struct rule_atom *a, const unsigned char *s, size_t at,
+			 size_t len)
+{
+	for (unsigned skipped = 0; at < len && skipped <= a->next_within; skipped++) {
+		uint32_t cp;
+		size_t k = textfold_decode(s + at, &cp);
+		for (uint8_t j = 0; j < a->n_next; j++)
+			if (a->next[j] == cp)
+				return 1;
+		at += k;
+	}
+	return 0;
+}
+
 /* A trigger entry found at position i of the text: record or run its atom. */
 static void trigger_hit(struct matcher *m, const struct trigger_entry *e, size_t i, size_t len)
 {
@@ -307,18 +326,8 @@ static void trigger_hit(struct matcher *m, const struct trigger_entry *e, size_t
 		/* Most triggers are followed by the wrong character: say no
 		 * before PCRE2 is asked. */
 		const struct rule_atom *a = e->a;
-		if (a->n_next) {
-			size_t at = i + e->len;
-			uint32_t cp;
-			if (at >= len)
-				return;
-			textfold_decode((const unsigned char *)m->folded + at, &cp);
-			uint8_t k = 0;
-			while (k < a->n_next && a->next[k] != cp)
-				k++;
-			if (k == a->n_next)
-				return;
-		}
+		if (a->n_next && !next_in_reach(a, (const unsigned char *)m->folded, i + e->len, len))
+			return;
 		run_atom(m, ai, len, i, 1);
 	} else if (!m->deferred[ai]) {
 		m->deferred[ai] = 1;

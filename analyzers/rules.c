@@ -442,29 +442,52 @@ static int first_chars(const char *p, const char *end, uint32_t *set, uint8_t *n
 		} else {
 			return -1;
 		}
-		/* An optional item lets the next one start the match too. */
-		if (*after == '?' || *after == '*') {
-			p = after + 1;
-			if (*p == '?' || *p == '+')
-				p++;
-			continue;
-		}
-		if ((q = quantifier_end(after))) {
-			if (after[1] == '0') {
-				p = q;
-				if (*p == '?' || *p == '+')
-					p++;
-				continue;
-			}
+		/* An item that can match empty (optional, or a group that can
+		 * match empty however often it repeats) lets the next one start
+		 * the match too. */
+		int optional = *after == '?' || *after == '*';
+		if (optional)
+			q = after + 1;
+		else if ((q = quantifier_end(after)))
+			optional = after[1] == '0';
+		else
+			q = after;
+		if (!optional && r != 1)
 			return 0;
-		}
-		if (r == 1) {
-			p = after;
-			continue;
-		}
-		return 0;
+		p = q;
+		if (p != after && (*p == '?' || *p == '+'))
+			p++;  /* lazy or possessive */
 	}
 	return 1;
+}
+
+/*
+ * A leading gap of at most a few characters: `.{0,N}` or `[^...]{0,N}`
+ * (N <= 32, lazy or not). Returns the text after it and sets *gap to N; or
+ * returns p itself (no gap, *gap = 0).
+ */
+static const char *gap_end(const char *p, unsigned *gap)
+{
+	const char *q;
+	*gap = 0;
+	if (*p == '.')
+		q = p + 1;
+	else if (*p == '[')
+		q = skip_class(p);
+	else
+		return p;
+	const char *end = quantifier_end(q);
+	if (!end || q[1] != '0' || q[2] != ',')
+		return p;
+	unsigned n = 0;
+	for (const char *d = q + 3; is_digit(*d); d++)
+		n = n * 10 + (unsigned)(*d - '0');
+	if (n == 0 || n > 32)
+		return p;
+	if (*end == '?' || *end == '+')
+		end++;
+	*gap = n;
+	return end;
 }
 
 /*
@@ -589,8 +612,12 @@ static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, siz
 	}
 	if (anchored && !whole && rest) {
 		uint8_t n = 0;
-		if (first_chars(rest, rest + strlen(rest), a->next, &n) == 0)
+		unsigned gap = 0;
+		const char *after = gap_end(rest, &gap);
+		if (first_chars(after, after + strlen(after), a->next, &n) == 0) {
 			a->n_next = n;
+			a->next_within = (uint8_t)gap;
+		}
 	}
 	if (!whole) {
 		int ec;

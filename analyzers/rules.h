@@ -75,6 +75,8 @@ struct rule_atom {
 	 * a match, so most texts are turned away without calling PCRE2. */
 	uint32_t next[RULES_MAX_NEXT];
 	uint8_t n_next;          /* 0: anything can follow */
+	uint8_t next_within;     /* next[] starts within this many characters
+				  * after the trigger (a gap like .{0,6}); 0: at once */
 };
 
 struct rule_set;

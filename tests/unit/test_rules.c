@@ -742,10 +742,13 @@ static void test_next_chars(void **state)
 		{"发货(?:太|很|特别)?慢", "太很特慢"},
 		{"退款(?:没|未)到账", "没未"},
 		{"不给[退换]", ""},
-		{"质量.{0,4}差", ""},
+		{"质量.{0,4}差", "差"},
 		{"退款(?=了)", ""},
 		{"stop(?:ped)? working", "pP "},
 		{"快递(?:员|小哥)?(?:态度)?差", "员小态差"},
+		{"显示发货.{0,12}(?:没|未)收到", "没未"},
+		{"质量[^,。]{0,6}?差", "差"},
+		{"质量.{0,40}差", ""},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -766,6 +769,11 @@ static void test_next_chars(void **state)
 		}
 		if (want == 0)
 			assert_int_equal(a->n_next, 0);
+		/* A gap of .{0,N} lets the next character come N characters later. */
+		if (strstr(cases[i].pattern, "{0,12}"))
+			assert_int_equal(a->next_within, 12);
+		if (strstr(cases[i].pattern, "{0,6}?"))
+			assert_int_equal(a->next_within, 6);
 		rules_free(rs);
 	}
 }
