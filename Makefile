@@ -43,7 +43,7 @@ Q := @
 say = @printf '  %-7s %s\n'
 endif
 
-.PHONY: all deps deps-test demo check unit cli asan clang-check bench install clean
+.PHONY: all deps deps-test demo check unit cli asan clang-check bench fuzz install clean
 .DEFAULT_GOAL := all
 
 all: tousu
@@ -131,6 +131,19 @@ build/bench/zread: tests/bench/zread.c
 	@mkdir -p $(dir $@)
 	$(say) CC $<
 	$(Q)$(CC) -std=c17 -O2 -Wall -Wextra -o $@ $< -lz
+
+# libFuzzer harnesses (clang): make fuzz FUZZ_SECONDS=60
+FUZZ_SECONDS ?= 30
+FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined
+fuzz: $(GEN_RULES)
+	@sh tests/deps.sh $(DEB_BUILD) clang libclang-rt-14-dev
+	@mkdir -p build/fuzz
+	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_csv tests/fuzz/fuzz_csv.c formats/csv_reader.c formats/error.c -lcsv
+	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_classify tests/fuzz/fuzz_classify.c \
+		analyzers/classifier.c analyzers/rules.c analyzers/textfold.c analyzers/hanzi_t2s.c \
+		formats/encoding.c formats/error.c $(GEN_RULES) -lpcre2-8
+	build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096
+	build/fuzz/fuzz_classify -max_total_time=$(FUZZ_SECONDS) -max_len=2048
 
 install: tousu
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
