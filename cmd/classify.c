@@ -19,6 +19,7 @@
 #include "cmd/cmd.h"
 #include "cmd/input_options.h"
 #include "cmd/options.h"
+#include "cmd/progress.h"
 #include "cmd/rule_options.h"
 #include "reports/table.h"
 
@@ -588,6 +589,7 @@ static int run_classify(int argc, char **argv)
 	struct classify_run r = {0};
 	int status = EXIT_OK;
 
+	in.progress_flag = -1;  /* unless --progress or --no-progress */
 	if (cmd_parse(argc, argv, &classify_usage, "classify", 1, &files, &n_files, &status))
 		return status;
 	table_format_parse(format_name, &r.format);
@@ -634,10 +636,16 @@ static int run_classify(int argc, char **argv)
 		goto out;
 	}
 
+	struct progress pg;
+	progress_init(&pg, in.progress_flag);
+	eo.progress = progress_update;
+	eo.progress_ctx = &pg;
 	for (size_t i = 0; i < n_files; i++) {
 		struct export_stats st;
 		struct file_reading fr = {&r, strcmp(files[i], "-") ? files[i] : "(stdin)"};
-		if (export_read(files[i], &eo, on_row, &fr, &st, &err) < 0) {
+		int rc = export_read(files[i], &eo, on_row, &fr, &st, &err);
+		progress_done(&pg);
+		if (rc < 0) {
 			error_print(stderr, &err);
 			status = EXIT_DATA;
 		}

@@ -17,6 +17,7 @@ struct input_flags {
 	const char *kind, *encoding, *compression, *max_errors, *rejects_path, *tz_name;
 	struct strlist cols;
 	uint64_t max_field;
+	int progress_flag;          /* -1 unless --progress / --no-progress */
 	/* Filled by input_flags_apply(): */
 	int32_t tz;                 /* seconds east of UTC, default +08:00 */
 	uint64_t max_errors_count;  /* when not a percentage */
@@ -41,7 +42,9 @@ struct input_flags {
 	OPT_STRING(0, "rejects", &(f).rejects_path, "FILE", \
 		   "append rejected records to FILE as CSV: file,line,reason,fields..."), \
 	OPT_STRING(0, "tz", &(f).tz_name, "OFFSET", \
-		   "time zone of times without one (default +08:00)")
+		   "time zone of times without one (default +08:00)"), \
+	OPT_BOOL(0, "progress", &(f).progress_flag, \
+		 "show progress on stderr (default: only when it is a terminal)")
 
 /* Checks the flags and fills opts; -1 with err on a bad value (a usage error). */
 int input_flags_apply(struct input_flags *f, struct export_options *opts,

@@ -12,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "cmd/input_options.h"
 #include "cmd/options.h"
+#include "cmd/progress.h"
 #include "formats/export.h"
 #include "formats/timeparse.h"
 
@@ -231,6 +232,7 @@ static int run_inspect(int argc, char **argv)
 	struct export_options eo;
 	int status = EXIT_OK;
 
+	in.progress_flag = -1;  /* unless --progress or --no-progress */
 	if (cmd_parse(argc, argv, &inspect_usage, "inspect", 1, &files, &n_files, &status))
 		return status;
 	if (input_flags_apply(&in, &eo, &err) < 0) {
@@ -246,6 +248,10 @@ static int run_inspect(int argc, char **argv)
 		return EXIT_DATA;
 	}
 
+	struct progress pg;
+	progress_init(&pg, in.progress_flag);
+	eo.progress = progress_update;
+	eo.progress_ctx = &pg;
 	if (!strcmp(format, "tsv"))
 		print_tsv_header(stdout);
 	for (size_t i = 0; i < n_files; i++) {
@@ -258,7 +264,9 @@ static int run_inspect(int argc, char **argv)
 			status = EXIT_DATA;
 			break;
 		}
-		if (export_read(files[i], &eo, on_row, &f, &f.stats, &f.err) < 0) {
+		int rc = export_read(files[i], &eo, on_row, &f, &f.stats, &f.err);
+		progress_done(&pg);
+		if (rc < 0) {
 			error_print(stderr, &f.err);
 			if (f.stats.rows)
 				fprintf(stderr, "tousu: %s: %llu rows were read before the error\n",

@@ -3,6 +3,7 @@
 #include <csv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct reading {
 	const char *name;
@@ -128,8 +129,14 @@ int export_read(const char *path, const struct export_options *opts,
 		goto out;
 	}
 
+	uint64_t total = 0;
+	struct stat sb;
+	if (opts->progress && strcmp(path, "-") && stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+		total = (uint64_t)sb.st_size;
 	while ((n = source_next(src, &buf, err)) > 0) {
 		size_t len = (size_t)n;
+		if (opts->progress)
+			opts->progress(opts->progress_ctx, rd.name, source_bytes_in(src), total);
 		if (first) {
 			first = 0;
 			if (opts->encoding_auto)

@@ -41,6 +41,10 @@ struct export_options {
 	const struct schema_override *overrides;
 	size_t n_overrides;
 	FILE *rejects;              /* NULL, or where rejected records go */
+	/* Called after each block with the compressed bytes read so far and
+	 * the file's size (0 when unknown: a pipe); NULL for none. */
+	void (*progress)(void *ctx, const char *name, uint64_t done, uint64_t total);
+	void *progress_ctx;
 };
 
 struct export_reject_note {
