@@ -8,7 +8,9 @@
  * classify and format whole batches. A worker writes its batch when every
  * earlier batch is written, so the output keeps the input's order, and the
  * counts and notes are merged in that same order: the result does not
- * depend on the number of threads.
+ * depend on the number of threads. A worker that finishes a batch out of
+ * turn parks it and goes on; the worker that completes the next batch in
+ * turn writes every parked batch that follows.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -39,7 +41,10 @@ struct batch {
 	size_t arena_len, arena_cap;
 	uint64_t seq;
 	struct batch *next;
-	/* Filled by the worker for the ordered write. */
+	/* Filled by the worker for the ordered write: the formatted rows and
+	 * what went wrong. A batch carries its own output, so a worker can go
+	 * on to the next batch before earlier ones are written. */
+	struct table out;
 	uint64_t no_text, invalid, limited;
 	char notes[KEPT_NOTES][640];
 	size_t n_notes;
@@ -56,7 +61,6 @@ struct worker {
 	struct classify_run *run;
 	pthread_t thread;
 	struct matcher *m;
-	struct table table;
 	/* The platform's type names repeat on every row: remember the mapping. */
 	struct {
 		char name[48];
@@ -86,6 +90,8 @@ struct classify_run {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	struct batch *free_list, *queue_head, *queue_tail;
+	struct batch **done;           /* classified, by seq % n_batches, to write */
+	size_t n_batches;
 	uint64_t write_turn;
 	int stopping, threaded;
 	struct worker *workers;
@@ -143,7 +149,8 @@ static struct agreement *agreement_for(struct worker *w, const char *s, size_t l
 	return a;
 }
 
-static void write_hits(struct worker *w, const struct classification *c, const char *text)
+static void write_hits(struct worker *w, struct table *out, const struct classification *c,
+		       const char *text)
 {
 	char buf[4096];
 	size_t len = 0;
@@ -158,7 +165,7 @@ static void write_hits(struct worker *w, const struct classification *c, const c
 			break;
 		len += (size_t)n;
 	}
-	table_str(&w->table, buf, len);
+	table_str(out, buf, len);
 }
 
 static int classify_row(struct worker *w, struct batch *b, size_t i)
@@ -212,9 +219,9 @@ static int classify_row(struct worker *w, struct batch *b, size_t i)
 
 	for (size_t j = 0; j < r->n_roles; j++)
 		if (b->len[i][j] >= 0)
-			table_str(&w->table, b->arena + b->off[i][j], (size_t)b->len[i][j]);
+			table_str(&b->out, b->arena + b->off[i][j], (size_t)b->len[i][j]);
 		else
-			table_null(&w->table);
+			table_null(&b->out);
 	const char *types[RULES_MAX_TYPES + 1];
 	size_t nt = 0;
 	for (size_t t = 0; t < rules_type_count(rs); t++)
@@ -222,29 +229,29 @@ static int classify_row(struct worker *w, struct batch *b, size_t i)
 			types[nt++] = rules_type(rs, t)->id;
 	if (!nt)
 		types[nt++] = "other";
-	table_list(&w->table, types, nt);
-	table_cstr(&w->table, c.primary < 0 ? "other" : rules_type(rs, (size_t)c.primary)->id);
+	table_list(&b->out, types, nt);
+	table_cstr(&b->out, c.primary < 0 ? "other" : rules_type(rs, (size_t)c.primary)->id);
 	if (c.penalty_type >= 0) {
-		table_cstr(&w->table, c.severe ? "severe" : "general");
-		table_int(&w->table, c.points);
+		table_cstr(&b->out, c.severe ? "severe" : "general");
+		table_int(&b->out, c.points);
 	} else {
-		table_null(&w->table);
-		table_int(&w->table, 0);
+		table_null(&b->out);
+		table_int(&b->out, 0);
 	}
 	if (c.decider && c.decider->where)
-		table_cstr(&w->table, c.decider->where);
+		table_cstr(&b->out, c.decider->where);
 	else
-		table_null(&w->table);
+		table_null(&b->out);
 	if (platform && plen) {
-		table_cstr(&w->table, ptype >= 0 ? rules_type(rs, (size_t)ptype)->id : "unknown");
-		table_cstr(&w->table, ptype < 0 ? "unknown" : agrees ? "yes" : "no");
+		table_cstr(&b->out, ptype >= 0 ? rules_type(rs, (size_t)ptype)->id : "unknown");
+		table_cstr(&b->out, ptype < 0 ? "unknown" : agrees ? "yes" : "no");
 	} else {
-		table_null(&w->table);
-		table_null(&w->table);
+		table_null(&b->out);
+		table_null(&b->out);
 	}
 	if (r->explain)
-		write_hits(w, &c, text ? text : "");
-	table_row_end(&w->table);
+		write_hits(w, &b->out, &c, text ? text : "");
+	table_row_end(&b->out);
 	return 0;
 }
 
@@ -262,7 +269,7 @@ static void classify_batch(struct worker *w, struct batch *b)
 static void finish_batch(struct classify_run *r, struct batch *b)
 {
 	struct worker *w = b->done_by;
-	if (!r->summary && table_drain(&w->table, stdout) < 0)
+	if (!r->summary && table_drain(&b->out, stdout) < 0)
 		r->write_failed = 1;
 	r->rows += b->n;
 	r->no_text += b->no_text;
@@ -295,13 +302,19 @@ static void *worker_main(void *v)
 
 		classify_batch(w, b);
 
+		/* Park the batch; whoever completes the next one to write
+		 * writes every batch that is ready, in order. No worker waits
+		 * for another: it goes back for more work. */
 		pthread_mutex_lock(&r->lock);
-		while (r->write_turn != b->seq)
-			pthread_cond_wait(&r->changed, &r->lock);
-		finish_batch(r, b);
-		r->write_turn++;
-		b->next = r->free_list;
-		r->free_list = b;
+		r->done[b->seq % r->n_batches] = b;
+		struct batch *d;
+		while ((d = r->done[r->write_turn % r->n_batches]) && d->seq == r->write_turn) {
+			r->done[r->write_turn % r->n_batches] = NULL;
+			finish_batch(r, d);
+			r->write_turn++;
+			d->next = r->free_list;
+			r->free_list = d;
+		}
 		pthread_cond_broadcast(&r->changed);
 	}
 	pthread_mutex_unlock(&r->lock);
@@ -310,24 +323,27 @@ static void *worker_main(void *v)
 
 /* ---- the main thread's side: copy rows into batches ---- */
 
-static struct batch *batch_new(void)
+static struct batch *batch_new(const struct classify_run *r)
 {
 	struct batch *b = calloc(1, sizeof(*b));
-	if (b) {
-		b->arena_cap = 512u << 10;
-		b->arena = malloc(b->arena_cap);
-		if (!b->arena) {
-			free(b);
-			b = NULL;
-		}
+	if (!b)
+		return NULL;
+	b->arena_cap = 512u << 10;
+	b->arena = malloc(b->arena_cap);
+	if (!b->arena || table_begin_buffer(&b->out, r->format, r->names, r->n_names) < 0) {
+		free(b->arena);
+		free(b);
+		return NULL;
 	}
 	return b;
 }
 
 static void batch_free(struct batch *b)
 {
-	if (b)
-		free(b->arena);
+	if (!b)
+		return;
+	free(b->arena);
+	table_end(&b->out);
 	free(b);
 }
 
@@ -430,12 +446,14 @@ static int start_workers(struct classify_run *r, size_t n)
 	r->n_workers = n ? n : 1;
 	r->threaded = n > 0;
 	r->workers = calloc(r->n_workers, sizeof(*r->workers));
-	if (!r->workers)
+	r->n_batches = n_batches;
+	r->done = calloc(n_batches, sizeof(*r->done));
+	if (!r->workers || !r->done)
 		return -1;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->changed, NULL);
 	for (size_t i = 0; i < n_batches; i++) {
-		struct batch *b = batch_new();
+		struct batch *b = batch_new(r);
 		if (!b)
 			return -1;
 		b->next = r->free_list;
@@ -445,7 +463,7 @@ static int start_workers(struct classify_run *r, size_t n)
 		struct worker *w = &r->workers[i];
 		w->run = r;
 		w->m = matcher_new(r->classifier, r->match_limit);
-		if (!w->m || table_begin_buffer(&w->table, r->format, r->names, r->n_names) < 0)
+		if (!w->m)
 			return -1;
 	}
 	for (size_t i = 0; r->threaded && i < r->n_workers; i++)
@@ -487,9 +505,9 @@ static void release(struct classify_run *r)
 		}
 		free(w->agreement);
 		matcher_free(w->m);
-		table_end(&w->table);
 	}
 	free(r->workers);
+	free(r->done);
 	if (r->workers) {
 		pthread_mutex_destroy(&r->lock);
 		pthread_cond_destroy(&r->changed);
@@ -562,7 +580,7 @@ static const struct option classify_options[] = {
 	OPT_U64(0, "match-limit", &match_limit, "N",
 		"PCRE2 match limit per rule and text (default 1m)"),
 	OPT_U64('j', "threads", &threads, "N",
-		"classify on N threads beside the reader (default: cores - 1; 0: none)"),
+		"classify on N threads beside the reader (default: one per core; 0: none)"),
 	RULE_OPTIONS(rf),
 	INPUT_OPTIONS(in),
 	OPT_END(),
@@ -622,8 +640,10 @@ static int run_classify(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(added) / sizeof(added[0]) - (explain ? 0 : 1); i++)
 		r.names[r.n_names++] = added[i];
 	if (threads == UINT64_MAX) {
+		/* One worker per core: the reader and the inflate thread are
+		 * light, and a worker never waits for another (see worker_main). */
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = cores > 1 ? (uint64_t)cores - 1 : 0;
+		threads = cores > 0 ? (uint64_t)cores : 1;
 	}
 	if (threads > 64)
 		threads = 64;
