@@ -3,7 +3,7 @@
 #   make            build ./tousu
 #   make demo       install what is missing, build, write a report on samples/
 #   make check      install what is missing, build, run every test (plain,
-#                   ASan+UBSan, clang -Werror build)
+#                   ASan+UBSan, valgrind, clang -Werror build)
 #   make bench      speed and memory against the bare zlib read loop
 #   make install    PREFIX=/usr/local
 #
@@ -19,7 +19,7 @@ LDLIBS   := -lcsv -lpcre2-8 -lz -lm -pthread
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_BUILD := build-essential zlib1g-dev libcsv-dev libpcre2-dev uthash-dev
-DEB_TEST  := libcmocka-dev clang python3 gzip gnuplot-nox fonts-wqy-microhei
+DEB_TEST  := libcmocka-dev clang python3 gzip gnuplot-nox fonts-wqy-microhei valgrind
 DEB_BENCH := time bc miller sqlite3
 
 # The default rules are compiled in, so tousu works with no files installed.
@@ -119,6 +119,7 @@ check: deps-test
 	@TOUSU_CHECK_LOG=build/check-summary $(MAKE) --no-print-directory CFLAGS="$(CFLAGS) -Werror" unit
 	@TOUSU_CHECK_LOG=build/check-summary $(MAKE) --no-print-directory cli
 	@TOUSU_CHECK_LOG=build/check-summary $(MAKE) --no-print-directory asan
+	@TOUSU_CHECK_LOG=build/check-summary sh tests/valgrind.sh ./tousu
 	@$(MAKE) --no-print-directory clang-check
 	@awk '{ p += $$2; f += $$4 } END { print "check: " p " passed, " f " failed" }' build/check-summary
 

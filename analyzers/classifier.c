@@ -66,6 +66,9 @@ struct matcher {
 	const struct rule_atom *limited_atom;
 };
 
+/* Zero bytes kept after the folded text (see classify_text). */
+#define FOLD_PAD 64
+
 static uint32_t hash_key(uint64_t key)
 {
 	key *= 0x9E3779B97F4A7C15ull;
@@ -477,8 +480,8 @@ int classify_text(struct matcher *m, const char *text, size_t len,
 		  struct classification *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (TEXTFOLD_MAX_OUT(len) + 1 > m->cap) {
-		size_t cap = TEXTFOLD_MAX_OUT(len) + 1;
+	if (TEXTFOLD_MAX_OUT(len) + FOLD_PAD > m->cap) {
+		size_t cap = TEXTFOLD_MAX_OUT(len) + FOLD_PAD;
 		if (cap < 4096)
 			cap = 4096;
 		char *f = realloc(m->folded, cap);
@@ -492,6 +495,9 @@ int classify_text(struct matcher *m, const char *text, size_t len,
 		m->cap = cap;
 	}
 	size_t n = textfold_text(text, len, m->folded, m->origin, &out->invalid);
+	/* PCRE2's JIT may read a few bytes past the subject's end (it never
+	 * uses them); defined bytes there keep valgrind's report meaningful. */
+	memset(m->folded + n, 0, FOLD_PAD);
 	m->n_hits = 0;
 	m->oom = 0;
 	if (++m->text_gen == 0) {
