@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "analyzers/hanzi.h"
+#include "formats/encoding.h"
 
 static int is_han(uint32_t cp)
 {
@@ -31,37 +32,6 @@ static inline size_t encode(uint32_t cp, char *o)
 	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
 	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
 	o[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
-/*
- * Decodes and validates one UTF-8 sequence (strict: no overlongs, no
- * surrogates, nothing past U+10FFFF); returns its length, or 0 if invalid.
- * Inline because it runs for every non-ASCII character of every text.
- */
-static inline size_t decode_checked(const unsigned char *s, size_t left, uint32_t *cp)
-{
-	unsigned char c = s[0];
-	if (c < 0xC2 || c > 0xF4)
-		return 0;
-	if (c < 0xE0) {
-		if (left < 2 || (s[1] & 0xC0) != 0x80)
-			return 0;
-		*cp = ((uint32_t)(c & 0x1F) << 6) | (s[1] & 0x3F);
-		return 2;
-	}
-	if (c < 0xF0) {
-		if (left < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
-		    (c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F))
-			return 0;
-		*cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-		return 3;
-	}
-	if (left < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
-	    (s[3] & 0xC0) != 0x80 || (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
-		return 0;
-	*cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
-	      ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
 	return 4;
 }
 
@@ -121,14 +91,14 @@ static size_t spaces_before_han(const unsigned char *s, size_t i, size_t len)
 		}
 		/* Zero-width characters are dropped anyway; stopping at them
 		 * kept "发 \u200b货" as "发 货", which folds again to "发货". */
-		k = decode_checked(s + i, len - i, &next);
+		k = utf8_decode(s + i, len - i, &next);
 		if (k && (next == 0x3000 || fold_cp(next) == 0)) {
 			i += k;
 			continue;
 		}
 		break;
 	}
-	if (i < len && s[i] >= 0x80 && decode_checked(s + i, len - i, &next) &&
+	if (i < len && s[i] >= 0x80 && utf8_decode(s + i, len - i, &next) &&
 	    is_han(hanzi_to_simplified(next)))
 		return i;
 	return 0;
@@ -155,7 +125,7 @@ static size_t pinyin_group(const unsigned char *s, size_t left)
 			return letters ? i + 1 : 0;
 		if (left - i >= 3 && s[i] == 0xEF && s[i + 1] == 0xBC && s[i + 2] == 0x89)
 			return letters ? i + 3 : 0;
-		size_t k = s[i] < 0x80 ? (cp = s[i], 1) : decode_checked(s + i, left - i, &cp);
+		size_t k = s[i] < 0x80 ? (cp = s[i], 1) : utf8_decode(s + i, left - i, &cp);
 		if (k == 0)
 			return 0;
 		/* Fix: judge the character as it folds, so "（ｆａ）" is pinyin
@@ -200,7 +170,7 @@ size_t textfold_text(const char *text, size_t len, char *out, uint32_t *origin,
 			i++;
 			continue;
 		}
-		k = decode_checked(s + i, len - i, &cp);
+		k = utf8_decode(s + i, len - i, &cp);
 		if (k == 0) {
 			/* One U+FFFD for the bad byte; resync on the next one. */
 			bad++;
@@ -254,7 +224,7 @@ size_t textfold_pattern(const char *pat, size_t len, char *out)
 			/* An escape is syntax: copy it with the character it escapes. */
 			out[o++] = (char)s[i++];
 			uint32_t cp;
-			size_t k = s[i] >= 0x80 ? decode_checked(s + i, len - i, &cp) : 1;
+			size_t k = s[i] >= 0x80 ? utf8_decode(s + i, len - i, &cp) : 1;
 			if (k == 0)
 				k = 1;
 			memcpy(out + o, s + i, k);
@@ -267,7 +237,7 @@ size_t textfold_pattern(const char *pat, size_t len, char *out)
 			continue;
 		}
 		uint32_t cp;
-		size_t k = decode_checked(s + i, len - i, &cp);
+		size_t k = utf8_decode(s + i, len - i, &cp);
 		if (k == 0) {
 			out[o++] = (char)s[i++];  /* PCRE2 will report it */
 			continue;

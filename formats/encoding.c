@@ -79,21 +79,6 @@ static int utf8_lead(unsigned char c, unsigned char *lo, unsigned char *hi)
 	return -1;
 }
 
-/* Length of the valid multi-byte sequence at p (n > 0 bytes), or 0. */
-static size_t utf8_seq(cur p, size_t n)
-{
-	unsigned char lo, hi;
-	int k = utf8_lead(p[0], &lo, &hi);
-
-	if (k < 0 || n <= (size_t)k || p[1] < lo || p[1] > hi)
-		return 0;
-	for (int i = 2; i <= k; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-	}
-	return (size_t)k + 1;
-}
-
 /*
  * For an invalid sequence at p (n > 0 bytes): the length of its maximal
  * ill-formed subpart (Unicode 15, 3.9), at least 1. Sets *cut when those
@@ -145,7 +130,8 @@ size_t utf8_valid_prefix(const char *s, size_t len)
 				p += 16;
 			continue;
 		}
-		if ((k = utf8_seq(p, (size_t)(end - p))) == 0)
+		uint32_t cp;
+		if ((k = utf8_decode(p, (size_t)(end - p), &cp)) == 0)
 			break;
 		p += k;
 	}

@@ -54,6 +54,42 @@ const char *encoding_name(enum encoding e);
 int encoding_parse_name(const char *name, enum encoding *out);
 
 /*
+ * Decodes one strictly valid UTF-8 character at s (len > 0 bytes: no
+ * overlong forms, no surrogates, nothing past U+10FFFF, not cut by len):
+ * sets *cp and returns its length, or returns 0 if the bytes at s are not
+ * one. The one decoder every module that meets untrusted text uses.
+ */
+static inline size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c < 0xC2 || c > 0xF4)
+		return 0;
+	if (c < 0xE0) {
+		if (len < 2 || (s[1] & 0xC0) != 0x80)
+			return 0;
+		*cp = ((uint32_t)(c & 0x1F) << 6) | (s[1] & 0x3F);
+		return 2;
+	}
+	if (c < 0xF0) {
+		if (len < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+		    (c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F))
+			return 0;
+		*cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+		return 3;
+	}
+	if (len < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+	    (s[3] & 0xC0) != 0x80 || (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
+		return 0;
+	*cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+	      ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+	return 4;
+}
+
+/*
  * Length of the longest prefix of s[0..len) that is valid UTF-8. A multi-byte
  * character cut by len is not part of it.
  */

@@ -9,6 +9,8 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "formats/encoding.h"
+
 #define GNUPLOT_MAX_PIXELS 20000u
 
 static const char *const kind_names[] = {
@@ -41,41 +43,6 @@ int gnuplot_terminal_parse(const char *name, enum gnuplot_terminal *out)
 
 /* ---- escaping ---------------------------------------------------------- */
 
-/*
- * The code point at s (len > 0 bytes) and its length in *n; -1 with *n = 1
- * for a byte that does not start a valid UTF-8 sequence (overlong forms,
- * surrogates and values past U+10FFFF are invalid too).
- */
-static long utf8_next(const unsigned char *s, size_t len, size_t *n)
-{
-	unsigned char c = s[0];
-	long cp, min;
-	size_t k;
-
-	*n = 1;
-	if (c < 0x80)
-		return c;
-	if (c >= 0xc2 && c <= 0xdf)
-		k = 2, cp = c & 0x1f, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		k = 3, cp = c & 0x0f, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		k = 4, cp = c & 0x07, min = 0x10000;
-	else
-		return -1;
-	if (len < k)
-		return -1;
-	for (size_t i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return -1;
-	*n = k;
-	return cp;
-}
-
 enum quoting { QUOTE_LABEL, QUOTE_TEXT };
 
 /*
@@ -90,15 +57,18 @@ static size_t escape(char *dst, const char *src, size_t len, enum quoting q)
 
 	dst[o++] = quote;
 	while (i < len) {
-		size_t n;
-		long cp = utf8_next(s + i, len - i, &n);
+		uint32_t cp;
+		size_t n = utf8_decode(s + i, len - i, &cp);
+		int invalid = n == 0;
+		if (invalid)
+			n = 1;
 
 		if (i + n > GNUPLOT_TEXT_MAX) {
 			memcpy(dst + o, "\xe2\x80\xa6", 3);  /* U+2026 ... */
 			o += 3;
 			break;
 		}
-		if (cp < 0) {
+		if (invalid) {
 			memcpy(dst + o, "\xef\xbf\xbd", 3);  /* U+FFFD */
 			o += 3;
 		} else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
