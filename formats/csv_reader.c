@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/swar.h"
+
 #define DEFAULT_MAX_FIELD (1u << 20)
 #define DEFAULT_MAX_FIELDS 4096
 /* A partial line longer than this goes to libcsv instead of waiting for
@@ -270,21 +272,13 @@ static void on_row(int term, void *v)
 	r->record_ended = 1;
 }
 
-/* Non-zero when one of the 8 bytes of x is c; the lowest set bit marks the
- * first such byte (the classic SWAR test). */
-static inline uint64_t has_byte(uint64_t x, unsigned char c)
-{
-	uint64_t y = x ^ (0x0101010101010101ull * c);
-	return (y - 0x0101010101010101ull) & ~y & 0x8080808080808080ull;
-}
-
 /* The first delimiter, quote or CR in [p, end), or end; 8 bytes a step. */
 static inline const char *find_special(const char *p, const char *end, char delim)
 {
 	while (end - p >= 8) {
 		uint64_t x, m;
 		memcpy(&x, p, 8);
-		m = has_byte(x, (unsigned char)delim) | has_byte(x, '"') | has_byte(x, '\r');
+		m = swar_has_byte(x, (unsigned char)delim) | swar_has_byte(x, '"') | swar_has_byte(x, '\r');
 		if (m)
 			return p + (__builtin_ctzll(m) >> 3);
 		p += 8;

@@ -1,9 +1,10 @@
 #include "reports/table.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "formats/swar.h"
 
 #define TABLE_BUFFER (256u << 10)
 
@@ -91,13 +92,6 @@ static void json_escaped(struct table *t, const char *s, size_t n)
 	putc_(t, '"');
 }
 
-/* Non-zero when the 8 bytes of x hold byte c (the classic SWAR test). */
-static inline uint64_t has_byte(uint64_t x, unsigned char c)
-{
-	uint64_t y = x ^ (0x0101010101010101ull * c);
-	return (y - 0x0101010101010101ull) & ~y & 0x8080808080808080ull;
-}
-
 static void tsv_escaped(struct table *t, const char *s, size_t n)
 {
 	size_t run = 0, i = 0;
@@ -105,7 +99,7 @@ static void tsv_escaped(struct table *t, const char *s, size_t n)
 	for (; i + 8 <= n; i += 8) {
 		uint64_t x;
 		memcpy(&x, s + i, 8);
-		if (has_byte(x, '\t') | has_byte(x, '\n') | has_byte(x, '\r') | has_byte(x, '\\'))
+		if (swar_has_byte(x, '\t') | swar_has_byte(x, '\n') | swar_has_byte(x, '\r') | swar_has_byte(x, '\\'))
 			break;
 	}
 	for (; i < n; i++) {
