@@ -15,6 +15,7 @@
 #include "cmd/progress.h"
 #include "formats/export.h"
 #include "formats/timeparse.h"
+#include "reports/table.h"
 
 struct file_facts {
 	struct export_stats stats;
@@ -69,13 +70,6 @@ static void json_string(FILE *out, const char *s, size_t len)
 	fputc('"', out);
 }
 
-/* Header cells can hold tabs or newlines; tsv must stay one line a file. */
-static void tsv_cell(FILE *out, const char *s)
-{
-	for (; *s; s++)
-		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, out);
-}
-
 static void format_time(const struct file_facts *f, int64_t t, char out[20])
 {
 	if (f->times)
@@ -125,39 +119,55 @@ static void print_text(FILE *out, const char *name, const struct file_facts *f)
 	}
 }
 
-static void print_tsv_header(FILE *out)
-{
-	fputs("#file\tkind\tcompression\tmembers\tencoding\tlines\trows\trejected"
-	      "\tshops\tno_shop\ttime_role\tfirst\tlast\tbad_times\tcolumns\n", out);
-}
+static const char *const tsv_columns[] = {
+	"file", "kind", "compression", "members", "encoding", "lines", "rows",
+	"rejected", "shops", "no_shop", "time_role", "first", "last", "bad_times",
+	"columns",
+};
 
-static void print_tsv(FILE *out, const char *name, const struct file_facts *f)
+/* One tsv row through reports/table, so escaping matches every other table. */
+static void print_tsv(struct table *t, const char *name, const struct file_facts *f)
 {
 	const struct export_stats *st = &f->stats;
-	char a[20], b[20];
+	char a[20], b[20], columns[4096];
+	size_t len = 0;
 
-	format_time(f, f->first, a);
-	format_time(f, f->last, b);
-	tsv_cell(out, name);
-	fprintf(out, "\t%s\t%s\t%llu\t%s\t%llu\t%llu\t%llu\t%zu\t%llu\t%s\t%s\t%s\t%llu\t",
-		schema_kind_name(st->has_header ? st->binding.kind : KIND_UNKNOWN),
-		source_compression_name(st->compression), (unsigned long long)st->members,
-		encoding_name(st->encoding), (unsigned long long)st->lines,
-		(unsigned long long)st->rows, (unsigned long long)st->rejected,
-		shop_table_count(f->shops), (unsigned long long)f->no_shop,
-		st->has_header ? schema_role_name(f->time_role) : "-", a, b,
-		(unsigned long long)f->bad_times);
-	int any = 0;
+	table_cstr(t, name);
+	table_cstr(t, schema_kind_name(st->has_header ? st->binding.kind : KIND_UNKNOWN));
+	table_cstr(t, source_compression_name(st->compression));
+	table_int(t, (int64_t)st->members);
+	table_cstr(t, encoding_name(st->encoding));
+	table_int(t, (int64_t)st->lines);
+	table_int(t, (int64_t)st->rows);
+	table_int(t, (int64_t)st->rejected);
+	table_int(t, (int64_t)shop_table_count(f->shops));
+	table_int(t, (int64_t)f->no_shop);
+	if (st->has_header)
+		table_cstr(t, schema_role_name(f->time_role));
+	else
+		table_null(t);
+	if (f->times) {
+		format_time(f, f->first, a);
+		format_time(f, f->last, b);
+		table_cstr(t, a);
+		table_cstr(t, b);
+	} else {
+		table_null(t);
+		table_null(t);
+	}
+	table_int(t, (int64_t)f->bad_times);
 	for (int r = 0; st->has_header && r < ROLE_COUNT; r++) {
 		int c = st->binding.column[r];
 		if (c < 0)
 			continue;
-		fprintf(out, "%s%s=", any++ ? ";" : "", schema_role_name(r));
-		tsv_cell(out, st->header[c]);
+		int n = snprintf(columns + len, sizeof(columns) - len, "%s%s=%s", len ? ";" : "",
+				 schema_role_name(r), st->header[c]);
+		if (n < 0 || (size_t)n >= sizeof(columns) - len)
+			break;
+		len += (size_t)n;
 	}
-	if (!any)
-		fputc('-', out);
-	fputc('\n', out);
+	table_str(t, columns, len);
+	table_row_end(t);
 }
 
 static void print_json(FILE *out, const char *name, const struct file_facts *f)
@@ -252,8 +262,15 @@ static int run_inspect(int argc, char **argv)
 	progress_init(&pg, in.progress_flag);
 	eo.progress = progress_update;
 	eo.progress_ctx = &pg;
-	if (!strcmp(format, "tsv"))
-		print_tsv_header(stdout);
+	struct table tsv;
+	if (!strcmp(format, "tsv") &&
+	    table_begin(&tsv, stdout, TABLE_TSV, tsv_columns,
+			sizeof(tsv_columns) / sizeof(tsv_columns[0])) < 0) {
+		fputs("tousu: out of memory\n", stderr);
+		input_flags_release(&in);
+		free(files);
+		return EXIT_DATA;
+	}
 	for (size_t i = 0; i < n_files; i++) {
 		struct file_facts f = {0};
 		f.shops = shop_table_new();
@@ -277,7 +294,7 @@ static int run_inspect(int argc, char **argv)
 		if (f.stats.has_header || f.stats.rows || !f.err.msg[0]) {
 			const char *name = strcmp(files[i], "-") ? files[i] : "(stdin)";
 			if (!strcmp(format, "tsv"))
-				print_tsv(stdout, name, &f);
+				print_tsv(&tsv, name, &f);
 			else if (!strcmp(format, "json"))
 				print_json(stdout, name, &f);
 			else
@@ -290,6 +307,8 @@ static int run_inspect(int argc, char **argv)
 		export_stats_release(&f.stats);
 		shop_table_free(f.shops);
 	}
+	if (!strcmp(format, "tsv") && table_end(&tsv) < 0)
+		status = EXIT_DATA;  /* cmd_finish_stdout says why */
 	input_flags_release(&in);
 	free(files);
 	return cmd_finish_stdout(status);
