@@ -80,6 +80,7 @@ struct classify_run {
 	int summary, explain;
 	enum role roles[ROLE_COUNT];
 	size_t n_roles;
+	size_t text_at, type_at;   /* where ROLE_TEXT and ROLE_COMPLAINT_TYPE sit in roles */
 	const char *names[MAX_COLUMNS];
 	size_t n_names;
 	uint32_t match_limit;
@@ -176,16 +177,13 @@ static int classify_row(struct worker *w, struct batch *b, size_t i)
 	size_t len = 0, plen = 0;
 	struct classification c;
 
-	for (size_t j = 0; j < r->n_roles; j++) {
-		if (b->len[i][j] < 0)
-			continue;
-		if (r->roles[j] == ROLE_TEXT) {
-			text = b->arena + b->off[i][j];
-			len = (size_t)b->len[i][j];
-		} else if (r->roles[j] == ROLE_COMPLAINT_TYPE) {
-			platform = b->arena + b->off[i][j];
-			plen = (size_t)b->len[i][j];
-		}
+	if (b->len[i][r->text_at] >= 0) {
+		text = b->arena + b->off[i][r->text_at];
+		len = (size_t)b->len[i][r->text_at];
+	}
+	if (b->len[i][r->type_at] >= 0) {
+		platform = b->arena + b->off[i][r->type_at];
+		plen = (size_t)b->len[i][r->type_at];
 	}
 	if (len == 0) {
 		b->no_text++;
@@ -616,6 +614,14 @@ static int run_classify(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out;
 	}
+	/* classify reads complaints only: a --kind saying otherwise is a mistake,
+	 * not something to override quietly. */
+	if (eo.kind != KIND_UNKNOWN && eo.kind != KIND_COMPLAINTS) {
+		fprintf(stderr, "tousu: classify: --kind %s: classify reads complaints exports\n",
+			schema_kind_name(eo.kind));
+		status = EXIT_USAGE;
+		goto out;
+	}
 	eo.kind = KIND_COMPLAINTS;
 	if (input_flags_open_rejects(&in, &eo, &err) < 0) {
 		error_print(stderr, &err);
@@ -632,8 +638,13 @@ static int run_classify(int argc, char **argv)
 	r.explain = explain;
 	r.match_limit = (uint32_t)(match_limit > UINT32_MAX ? UINT32_MAX : match_limit);
 	r.n_roles = schema_kind_roles(KIND_COMPLAINTS, r.roles, ROLE_COUNT);
-	for (size_t i = 0; i < r.n_roles; i++)
+	for (size_t i = 0; i < r.n_roles; i++) {
 		r.names[r.n_names++] = schema_role_name(r.roles[i]);
+		if (r.roles[i] == ROLE_TEXT)
+			r.text_at = i;
+		else if (r.roles[i] == ROLE_COMPLAINT_TYPE)
+			r.type_at = i;
+	}
 	static const char *const added[] = {
 		"types", "primary", "severity", "points", "rule", "platform_type", "agrees", "hits",
 	};

@@ -8,3 +8,5 @@ echo "full disk: exit $st"
 grep -c 'error writing output' err.txt
 st=0; "$TOUSU" inspect . 2> err.txt > /dev/null || st=$?
 echo "a directory: exit $st"
+st=0; "$TOUSU" classify --kind orders "$FIXTURES/complaints_zh.csv" 2> err.txt > /dev/null || st=$?
+echo "--kind orders: exit $st"
