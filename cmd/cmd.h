@@ -31,6 +31,8 @@ extern const struct cmd cmd_inspect;
 extern const struct cmd cmd_classify;
 extern const struct cmd cmd_sample;
 extern const struct cmd cmd_rules;
+extern const struct cmd cmd_rates;
+extern const struct cmd cmd_merge;
 
 /*
  * Parses a command's options (options.h). Returns 0 to go on, or 1 when the

@@ -15,6 +15,8 @@ static const struct cmd *const commands[] = {
 	&cmd_inspect,
 	&cmd_classify,
 	&cmd_rules,
+	&cmd_rates,
+	&cmd_merge,
 	&cmd_sample,
 };
 

@@ -1,0 +1,437 @@
+#include "analyzers/join.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FILTER_BITS (1u << 26)   /* 8 MiB: about 1 in 5,000 wrong at 2M ids */
+#define FILTER_HASHES 4
+#define MIN_BUDGET (1u << 20)
+#define IO_BUFFER (1u << 20)
+
+struct join {
+	size_t budget;
+	int keep_all;
+	uint64_t *filter;
+	FILE *left, *right;
+	char *left_buf, *right_buf;  /* their stdio buffers */
+	uint64_t n_left, n_right;
+	size_t right_len;
+};
+
+/* One record of a temporary file: key length, payload length, key, payload. */
+struct rec_head {
+	uint32_t key_len;
+	uint32_t payload_len;
+};
+
+/* An id of the pass being joined, and the best order found for it. */
+struct entry {
+	uint64_t hash;
+	uint64_t key_off;            /* in the pass arena */
+	uint32_t key_len;
+	int found;
+	unsigned char right[JOIN_MAX_RIGHT];
+};
+
+/* A complaint of the pass: its id's entry and its payload in the arena. */
+struct left_ref {
+	uint32_t entry;
+	uint32_t payload_len;
+	uint64_t payload_off;
+};
+
+/* 64-bit hash of short byte strings (order ids): FNV-1a over 8-byte words,
+ * then a strong finaliser, since the filter and the table use its bits. */
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ n;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 29;
+		s += 8;
+		n -= 8;
+	}
+	uint64_t w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0x100000001b3ULL;
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
+
+static void filter_add(uint64_t *f, uint64_t h)
+{
+	uint32_t a = (uint32_t)h, b = (uint32_t)(h >> 32) | 1;
+	for (unsigned i = 0; i < FILTER_HASHES; i++) {
+		uint32_t bit = (a + i * b) & (FILTER_BITS - 1);
+		f[bit >> 6] |= 1ULL << (bit & 63);
+	}
+}
+
+static int filter_has(const uint64_t *f, uint64_t h)
+{
+	uint32_t a = (uint32_t)h, b = (uint32_t)(h >> 32) | 1;
+	for (unsigned i = 0; i < FILTER_HASHES; i++) {
+		uint32_t bit = (a + i * b) & (FILTER_BITS - 1);
+		if (!(f[bit >> 6] & (1ULL << (bit & 63))))
+			return 0;
+	}
+	return 1;
+}
+
+static FILE *temp_file(char **buf, struct error *err)
+{
+	FILE *f = tmpfile();
+	if (!f) {
+		error_set(err, "", "cannot create a temporary file for the join: %s "
+			  "(set TMPDIR to a writable folder)", strerror(errno));
+		return NULL;
+	}
+	*buf = malloc(IO_BUFFER);
+	if (*buf)
+		setvbuf(f, *buf, _IOFBF, IO_BUFFER);
+	return f;
+}
+
+struct join *join_new(size_t budget, int keep_all, struct error *err)
+{
+	struct join *j = calloc(1, sizeof(*j));
+	if (!j) {
+		error_set(err, "", "out of memory");
+		return NULL;
+	}
+	j->budget = budget < MIN_BUDGET ? MIN_BUDGET : budget;
+	j->keep_all = keep_all;
+	j->filter = calloc(FILTER_BITS / 64, sizeof(uint64_t));
+	if (!j->filter) {
+		error_set(err, "", "out of memory");
+		join_free(j);
+		return NULL;
+	}
+	if (!(j->left = temp_file(&j->left_buf, err)) ||
+	    !(j->right = temp_file(&j->right_buf, err))) {
+		join_free(j);
+		return NULL;
+	}
+	return j;
+}
+
+void join_free(struct join *j)
+{
+	if (!j)
+		return;
+	if (j->left)
+		fclose(j->left);
+	if (j->right)
+		fclose(j->right);
+	free(j->left_buf);
+	free(j->right_buf);
+	free(j->filter);
+	free(j);
+}
+
+uint64_t join_lefts(const struct join *j)
+{
+	return j->n_left;
+}
+
+uint64_t join_rights(const struct join *j)
+{
+	return j->n_right;
+}
+
+static int write_rec(FILE *f, const char *key, size_t key_len, const void *payload,
+		     size_t payload_len, struct error *err)
+{
+	struct rec_head h = {(uint32_t)key_len, (uint32_t)payload_len};
+	if (fwrite(&h, sizeof(h), 1, f) != 1 || fwrite(key, 1, key_len, f) != key_len ||
+	    fwrite(payload, 1, payload_len, f) != payload_len)
+		return error_set(err, "", "cannot write the join's temporary file: %s "
+				 "(is $TMPDIR full?)", strerror(errno));
+	return 0;
+}
+
+int join_add_left(struct join *j, const char *key, size_t key_len, const void *payload,
+		  size_t payload_len, struct error *err)
+{
+	if (key_len > UINT32_MAX || payload_len > UINT32_MAX)
+		return error_set(err, "", "join key too long");
+	filter_add(j->filter, hash_bytes(key, key_len));
+	if (write_rec(j->left, key, key_len, payload, payload_len, err) < 0)
+		return -1;
+	j->n_left++;
+	return 0;
+}
+
+int join_add_right(struct join *j, const char *key, size_t key_len, const void *payload,
+		   size_t payload_len, struct error *err)
+{
+	if (payload_len > JOIN_MAX_RIGHT || (j->n_right && payload_len != j->right_len))
+		return error_set(err, "", "join: order payloads must all be the same size");
+	j->right_len = payload_len;
+	if (!j->keep_all && !filter_has(j->filter, hash_bytes(key, key_len)))
+		return 0;
+	if (write_rec(j->right, key, key_len, payload, payload_len, err) < 0)
+		return -1;
+	j->n_right++;
+	return 0;
+}
+
+/* Reads the next record into *buf (grown as needed): 1, 0 at the end, -1. */
+static int read_rec(FILE *f, struct rec_head *h, char **buf, size_t *cap, struct error *err)
+{
+	if (fread(h, sizeof(*h), 1, f) != 1)
+		return ferror(f) ? error_set(err, "", "cannot read the join's temporary file: %s",
+					     strerror(errno)) : 0;
+	size_t need = (size_t)h->key_len + h->payload_len;
+	if (need > *cap) {
+		char *b = realloc(*buf, need);
+		if (!b)
+			return error_set(err, "", "out of memory");
+		*buf = b;
+		*cap = need;
+	}
+	if (fread(*buf, 1, need, f) != need)
+		return error_set(err, "", "the join's temporary file is short");
+	return 1;
+}
+
+static int rewind_file(FILE *f, struct error *err)
+{
+	if (fflush(f) != 0 || fseeko(f, 0, SEEK_SET) != 0)
+		return error_set(err, "", "cannot rewind the join's temporary file: %s",
+				 strerror(errno));
+	return 0;
+}
+
+/* One pass: the lefts already loaded, their table, then the orders. */
+struct pass {
+	char *arena;
+	size_t arena_len, arena_cap;
+	struct entry *entries;
+	size_t n_entries, cap_entries;
+	struct left_ref *lefts;
+	size_t n_lefts, cap_lefts;
+	uint32_t *slots;             /* entry + 1, 0 empty */
+	size_t n_slots;
+};
+
+static size_t pass_bytes(const struct pass *p)
+{
+	return p->arena_cap + p->cap_entries * sizeof(struct entry) +
+	       p->cap_lefts * sizeof(struct left_ref) + p->n_slots * sizeof(uint32_t);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap : 4096;
+	while (n < need)
+		n *= 2;
+	void *q = realloc(*p, n * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+static int rehash(struct pass *p, size_t n)
+{
+	uint32_t *s = calloc(n, sizeof(*s));
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < p->n_entries; i++) {
+		size_t h = p->entries[i].hash & (n - 1);
+		while (s[h])
+			h = (h + 1) & (n - 1);
+		s[h] = (uint32_t)i + 1;
+	}
+	free(p->slots);
+	p->slots = s;
+	p->n_slots = n;
+	return 0;
+}
+
+static struct entry *find(struct pass *p, uint64_t hash, const char *key, size_t len,
+			  size_t *slot)
+{
+	size_t h = hash & (p->n_slots - 1);
+	for (; p->slots[h]; h = (h + 1) & (p->n_slots - 1)) {
+		struct entry *e = &p->entries[p->slots[h] - 1];
+		if (e->hash == hash && e->key_len == len && !memcmp(p->arena + e->key_off, key, len))
+			return e;
+	}
+	*slot = h;
+	return NULL;
+}
+
+/* Adds a left to the pass; -1 if out of memory. */
+static int pass_add(struct pass *p, const char *rec, const struct rec_head *h)
+{
+	uint64_t hash = hash_bytes(rec, h->key_len);
+	size_t slot;
+
+	if ((p->n_entries + 1) * 10 > p->n_slots * 7 &&
+	    rehash(p, p->n_slots ? p->n_slots * 2 : 4096) < 0)
+		return -1;
+	if (grow((void **)&p->arena, &p->arena_cap, p->arena_len + h->key_len + h->payload_len, 1) < 0 ||
+	    grow((void **)&p->lefts, &p->cap_lefts, p->n_lefts + 1, sizeof(*p->lefts)) < 0)
+		return -1;
+	struct entry *e = find(p, hash, rec, h->key_len, &slot);
+	if (!e) {
+		if (grow((void **)&p->entries, &p->cap_entries, p->n_entries + 1,
+			 sizeof(*p->entries)) < 0)
+			return -1;
+		e = &p->entries[p->n_entries];
+		e->hash = hash;
+		e->key_off = p->arena_len;
+		e->key_len = h->key_len;
+		e->found = 0;
+		memcpy(p->arena + p->arena_len, rec, h->key_len);
+		p->arena_len += h->key_len;
+		p->slots[slot] = (uint32_t)++p->n_entries;
+	}
+	struct left_ref *l = &p->lefts[p->n_lefts++];
+	l->entry = (uint32_t)(e - p->entries);
+	l->payload_len = h->payload_len;
+	l->payload_off = p->arena_len;
+	memcpy(p->arena + p->arena_len, rec + h->key_len, h->payload_len);
+	p->arena_len += h->payload_len;
+	return 0;
+}
+
+static void pass_reset(struct pass *p)
+{
+	p->arena_len = 0;
+	p->n_entries = 0;
+	p->n_lefts = 0;
+	if (p->slots)
+		memset(p->slots, 0, p->n_slots * sizeof(*p->slots));
+}
+
+static void pass_free(struct pass *p)
+{
+	free(p->arena);
+	free(p->entries);
+	free(p->lefts);
+	free(p->slots);
+}
+
+int join_run(struct join *j, join_better_fn better, join_pair_fn on_pair, void *ctx,
+	     unsigned *passes, struct error *err)
+{
+	struct pass p = {0};
+	struct rec_head h;
+	char *rec = NULL;
+	size_t cap = 0;
+	unsigned n_passes = 0;
+	int rc = -1, more;
+
+	if (rewind_file(j->left, err) < 0)
+		return -1;
+	more = read_rec(j->left, &h, &rec, &cap, err);
+	while (more > 0) {
+		/* Load lefts until the budget is spent; at least one per pass. */
+		pass_reset(&p);
+		do {
+			if (pass_add(&p, rec, &h) < 0) {
+				error_set(err, "", "out of memory");
+				goto out;
+			}
+			more = read_rec(j->left, &h, &rec, &cap, err);
+		} while (more > 0 && pass_bytes(&p) < j->budget);
+		if (more < 0)
+			goto out;
+		n_passes++;
+		/* Then every order once, keeping the best for each id loaded. */
+		if (j->n_right) {
+			struct rec_head rh;
+			char *rrec = NULL;
+			size_t rcap = 0;
+			int got;
+			if (rewind_file(j->right, err) < 0)
+				goto out;
+			while ((got = read_rec(j->right, &rh, &rrec, &rcap, err)) > 0) {
+				size_t slot;
+				struct entry *e = find(&p, hash_bytes(rrec, rh.key_len), rrec,
+						       rh.key_len, &slot);
+				if (!e)
+					continue;
+				const void *payload = rrec + rh.key_len;
+				if (!e->found || better(ctx, e->right, payload)) {
+					memcpy(e->right, payload, rh.payload_len);
+					e->found = 1;
+				}
+			}
+			free(rrec);
+			if (got < 0)
+				goto out;
+			if (fseeko(j->right, 0, SEEK_END) != 0) {
+				error_set(err, "", "cannot seek the join's temporary file");
+				goto out;
+			}
+		}
+		for (size_t i = 0; i < p.n_lefts; i++) {
+			const struct left_ref *l = &p.lefts[i];
+			const struct entry *e = &p.entries[l->entry];
+			if (on_pair(ctx, p.arena + l->payload_off, l->payload_len,
+				    e->found ? e->right : NULL))
+				goto out;
+		}
+	}
+	if (more < 0)
+		goto out;
+	if (fseeko(j->left, 0, SEEK_END) != 0) {
+		error_set(err, "", "cannot seek the join's temporary file");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (passes)
+		*passes = n_passes;
+	free(rec);
+	pass_free(&p);
+	return rc;
+}
+
+static int each(FILE *f, join_right_fn right_fn, join_left_fn left_fn, void *ctx,
+		struct error *err)
+{
+	struct rec_head h;
+	char *rec = NULL;
+	size_t cap = 0;
+	int got, rc = 0;
+
+	if (rewind_file(f, err) < 0)
+		return -1;
+	while ((got = read_rec(f, &h, &rec, &cap, err)) > 0) {
+		rc = right_fn ? right_fn(ctx, rec, h.key_len, rec + h.key_len)
+			      : left_fn(ctx, rec, h.key_len, rec + h.key_len, h.payload_len);
+		if (rc)
+			break;
+	}
+	free(rec);
+	if (got < 0 || rc)
+		return -1;
+	if (fseeko(f, 0, SEEK_END) != 0)
+		return error_set(err, "", "cannot seek the join's temporary file");
+	return 0;
+}
+
+int join_each_right(struct join *j, join_right_fn fn, void *ctx, struct error *err)
+{
+	return each(j->right, fn, NULL, ctx, err);
+}
+
+int join_each_left(struct join *j, join_left_fn fn, void *ctx, struct error *err)
+{
+	return each(j->left, NULL, fn, ctx, err);
+}

@@ -1,0 +1,79 @@
+/*
+ * join.h - joins complaints to their orders by order id in bounded memory.
+ *
+ * Exports hold far more orders than complaints, and neither fits in memory
+ * on a large run, so the join never holds either side whole:
+ *  1. every complaint ("left": its order id and an opaque payload) is
+ *     appended to a temporary file, and its id set in a Bloom filter of
+ *     fixed size;
+ *  2. every order ("right": id and a small fixed payload) whose id the filter
+ *     may contain is appended to a second temporary file. With 2 million
+ *     complaints about one order in 5,000 passes the filter by mistake;
+ *     a mistake costs a few bytes of disk, never a wrong result;
+ *  3. join_run() loads as many complaints as the memory budget allows into
+ *     a hash table by order id, scans the orders file once and keeps, for
+ *     each id, the best order (the caller's `better` decides between rows
+ *     with the same id), then hands each complaint of the pass its order, or
+ *     none; then the next pass.
+ * Memory is the filter, two stdio buffers and the budget, whatever the rows.
+ * Complaints come back in the order they were added.
+ *
+ * With keep_all, every order is kept (no filter): for a partial (merge.h)
+ * whose orders other shards' complaints may refer to.
+ *
+ * Temporary files are tmpfile(3)s in $TMPDIR (or /tmp): unlinked at once, so
+ * nothing is left behind even on a crash. Errors: -1 with err filled (disk
+ * full, out of memory). Not thread-safe: callers serialise.
+ */
+#ifndef TOUSU_JOIN_H
+#define TOUSU_JOIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "formats/error.h"
+
+#define JOIN_MAX_RIGHT 32         /* bytes of an order's payload */
+#define JOIN_DEFAULT_BUDGET (64u << 20)
+
+struct join;
+
+/* budget: bytes of memory for one pass (at least 1 MiB is used). */
+struct join *join_new(size_t budget, int keep_all, struct error *err);
+void join_free(struct join *j);
+
+int join_add_left(struct join *j, const char *key, size_t key_len,
+		  const void *payload, size_t payload_len, struct error *err);
+
+/* right_len must be the same for every order, at most JOIN_MAX_RIGHT. */
+int join_add_right(struct join *j, const char *key, size_t key_len,
+		   const void *payload, size_t payload_len, struct error *err);
+
+/* Lefts and rights added so far. */
+uint64_t join_lefts(const struct join *j);
+uint64_t join_rights(const struct join *j);
+
+/* Non-zero when b should replace a as the order of an id. */
+typedef int (*join_better_fn)(void *ctx, const void *a, const void *b);
+/* right is NULL when no order has the complaint's id. */
+typedef int (*join_pair_fn)(void *ctx, const void *left, size_t left_len, const void *right);
+
+/*
+ * Runs the join; on_pair is called once per left. Returns 0, or -1 with err
+ * (a read error, no memory, or on_pair returned non-zero: then err is left
+ * for the caller). The passes it took are in *passes when not NULL.
+ */
+int join_run(struct join *j, join_better_fn better, join_pair_fn on_pair, void *ctx,
+	     unsigned *passes, struct error *err);
+
+/*
+ * Reads back every right (for writing a partial): fn gets key and payload.
+ * Call before or after join_run, not during.
+ */
+typedef int (*join_right_fn)(void *ctx, const char *key, size_t key_len, const void *payload);
+int join_each_right(struct join *j, join_right_fn fn, void *ctx, struct error *err);
+typedef int (*join_left_fn)(void *ctx, const char *key, size_t key_len, const void *payload,
+			    size_t payload_len);
+int join_each_left(struct join *j, join_left_fn fn, void *ctx, struct error *err);
+
+#endif

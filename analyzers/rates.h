@@ -1,0 +1,204 @@
+/*
+ * rates.h - complaint rates: exact counts per group, and the rows they give.
+ *
+ * A rates table counts orders and complaints into cells, one cell per group
+ * of the grouping (a shop, a day, a shop and a type, ...), and at the end
+ * turns the cells into rows: rate, Wilson interval, percentile among shops.
+ * The rules for what counts are the README's ("tousu rates"):
+ *  - an order counts at its created time, a complaint at its filed time;
+ *    a row outside [from_day, to_day] is left out and counted in totals;
+ *  - a complaint filed more than RATES_COMPLAINT_WINDOW seconds after its
+ *    order's finished time is late: it counts in `late` and nowhere else;
+ *  - a complaint is counted once, under its primary type (so the type
+ *    counts add up to the complaints); with no order found, also in no_order;
+ *  - rows with no shop, or with no valid time when the grouping or the
+ *    period needs one, are counted in totals and left out of every cell.
+ * Counters are 64-bit. Every function that counts is order-independent, so
+ * any split of the input (threads, shards merged later) gives the same cells.
+ *
+ * Memory grows with the cells, never with the rows: for --by shop a cell is
+ * RATES_COUNTERS(n_types) 64-bit counters in one dense array indexed by shop;
+ * other groupings keep their cells in an open-addressing hash.
+ *
+ * Shops are indexes of a shop_table (shop_table.h) the caller owns. Each
+ * shop's display name is the one on its latest row (ties: the smallest in
+ * byte order), for the same reason: it does not depend on the input order.
+ *
+ * Errors: functions that can allocate return -1 when memory runs out; the
+ * table stays valid (the row is not counted) and the caller reports it.
+ */
+#ifndef TOUSU_RATES_H
+#define TOUSU_RATES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzers/shop_table.h"
+
+/* DOMAIN.md: a complaint is accepted within 15 days after the trade ended. */
+#define RATES_COMPLAINT_WINDOW (15 * 86400)
+
+#define RATES_MAX_TYPES 64      /* as many as a rule set can have */
+#define RATES_NO_SHOP UINT32_MAX
+#define RATES_NO_TIME INT64_MIN
+#define RATES_OPEN_FROM INT64_MIN  /* from_day / to_day when unbounded */
+#define RATES_OPEN_TO INT64_MAX
+
+enum rates_by {
+	BY_SHOP,
+	BY_DAY,
+	BY_WEEK,
+	BY_MONTH,
+	BY_TYPE,
+	BY_SHOP_DAY,
+	BY_SHOP_WEEK,
+	BY_SHOP_MONTH,
+	BY_SHOP_TYPE,
+};
+
+/* Counter slots of a cell; the type counters follow, n_types + 1 (other). */
+enum rates_counter {
+	C_ORDERS,
+	C_COMPLAINTS,
+	C_LATE,
+	C_NO_ORDER,
+	C_ESTABLISHED,
+	C_NOT_ESTABLISHED,
+	C_POINTS,
+	C_TYPES,
+};
+#define RATES_COUNTERS(n_types) (C_TYPES + (n_types) + 1)
+
+enum rates_outcome { OUTCOME_NONE, OUTCOME_ESTABLISHED, OUTCOME_NOT_ESTABLISHED };
+
+struct rates_config {
+	enum rates_by by;
+	int32_t tz;                  /* seconds east of UTC: day boundaries */
+	int64_t from_day, to_day;    /* local day numbers, inclusive */
+	size_t n_types;              /* the rule set's types; n_types is `other` */
+};
+
+/* What was left out, and why; summed over everything counted. */
+struct rates_totals {
+	uint64_t orders, complaints;                 /* rows offered */
+	uint64_t orders_no_shop, complaints_no_shop;
+	uint64_t orders_no_time, complaints_no_time;  /* when a time was needed */
+	uint64_t orders_outside, complaints_outside;  /* outside from..to */
+	uint64_t late, no_order;
+	uint64_t orders_no_id;       /* counted, but no complaint can refer to them */
+	uint64_t texts_invalid, texts_limited;  /* invalid UTF-8, match limit hit */
+	int has_outcome;             /* some complaints export had an outcome column */
+};
+
+/* One complaint, classified and joined to its order. */
+struct rates_complaint {
+	uint32_t shop;               /* RATES_NO_SHOP: take the order's */
+	int64_t filed;               /* epoch seconds or RATES_NO_TIME */
+	int64_t finished;            /* the export's own finished_at, if it has one:
+				      * used when the order is not found */
+	int primary;                 /* type index, n_types (or -1) for other */
+	enum rates_outcome outcome;
+	int points;                  /* penalty points if established */
+};
+
+struct rates_order_match {
+	int found;
+	uint32_t shop;               /* the order's shop, RATES_NO_SHOP if none */
+	int64_t finished;            /* RATES_NO_TIME when not finished */
+};
+
+/*
+ * The join (join.h) carries complaints and orders as bytes, also through
+ * partial files read on other machines: fixed little-endian layouts.
+ */
+#define RATES_COMPLAINT_BYTES 25
+#define RATES_ORDER_BYTES 12
+void rates_complaint_pack(const struct rates_complaint *c, unsigned char *out);
+void rates_complaint_unpack(const unsigned char *in, struct rates_complaint *c);
+void rates_order_pack(uint32_t shop, int64_t finished, unsigned char *out);
+void rates_order_unpack(const unsigned char *in, struct rates_order_match *m);
+
+struct rates;
+
+/* "shop", "day", "shop,type", ... to a grouping; -1 if none. */
+int rates_by_parse(const char *name, enum rates_by *out);
+const char *rates_by_name(enum rates_by by);
+/* Whether the grouping has a shop / a period / a type dimension. */
+int rates_by_has_shop(enum rates_by by);
+int rates_by_has_period(enum rates_by by);
+int rates_by_has_type(enum rates_by by);
+
+/* The local day number (days since 1970-01-01) of epoch at tz. */
+int64_t rates_local_day(int64_t epoch, int32_t tz);
+
+/* shops is borrowed and must outlive the table. NULL if out of memory or
+ * cfg->n_types > RATES_MAX_TYPES. */
+struct rates *rates_new(const struct rates_config *cfg, const struct shop_table *shops);
+void rates_free(struct rates *r);
+const struct rates_config *rates_config(const struct rates *r);
+struct rates_totals *rates_totals(struct rates *r);
+
+/* An order of shop (or RATES_NO_SHOP) created at created (or RATES_NO_TIME). */
+int rates_add_order(struct rates *r, uint32_t shop, int64_t created);
+
+/* A complaint and what its join found (NULL: it has no order id). */
+int rates_add_complaint(struct rates *r, const struct rates_complaint *c,
+			const struct rates_order_match *order);
+
+/* A shop's name seen on a row at time t (RATES_NO_TIME if none). */
+int rates_see_name(struct rates *r, uint32_t shop, const char *name, size_t len, int64_t t);
+/* The shop's name, or "" (NUL-terminated, valid until the next rates_see_name). */
+const char *rates_shop_name(const struct rates *r, uint32_t shop, int64_t *time);
+
+/*
+ * Adds a cell's counters (as rates_cells() gives them) into the table: how
+ * merge folds partials together. shop is already mapped to this table's
+ * shops.
+ */
+int rates_add_cell(struct rates *r, uint32_t shop, int32_t period, int type,
+		   const uint64_t *counters);
+
+/* Every cell, in no particular order; stop early by returning non-zero. */
+typedef int (*rates_cell_fn)(void *ctx, uint32_t shop, int32_t period, int type,
+			     const uint64_t *counters);
+int rates_cells(const struct rates *r, rates_cell_fn fn, void *ctx);
+
+/* ---- the rows ---- */
+
+enum rates_sort { SORT_DEFAULT, SORT_RATE, SORT_WILSON, SORT_COMPLAINTS };
+
+struct rates_view_options {
+	enum rates_sort sort;
+	uint64_t min_orders;         /* shop groupings: leave out smaller shops */
+	uint64_t top;                /* 0: all rows */
+};
+
+/* One output row, 32 bytes (there is one per shop at the end). counters
+ * point into the table; orders is what the rate divides by (for a type row,
+ * the orders of its shop, or of all shops). */
+struct rates_row {
+	const uint64_t *counters;
+	uint64_t orders;
+	uint32_t shop;               /* RATES_NO_SHOP when not grouped by shop */
+	int32_t period;              /* local day number of the period's start */
+	int32_t type;                /* type index (n_types: other), -1 if none */
+	float percentile;            /* shop groupings; NaN otherwise */
+};
+
+/* complaints / orders, NaN for no orders. */
+static inline double rates_row_rate(const struct rates_row *row)
+{
+	return row->orders ? (double)row->counters[C_COMPLAINTS] / (double)row->orders
+			   : __builtin_nan("");
+}
+
+struct rates_view {
+	struct rates_row *rows;
+	size_t n;
+};
+
+/* Builds the sorted rows; -1 if out of memory. Free with rates_view_free. */
+int rates_view(struct rates *r, const struct rates_view_options *o, struct rates_view *out);
+void rates_view_free(struct rates_view *v);
+
+#endif

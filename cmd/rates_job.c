@@ -1,0 +1,418 @@
+/*
+ * rates_job.c - reading exports into a rates table (see rates_job.h).
+ *
+ * Complaints: the main thread parses rows and copies each text with a
+ * packed record (shop, times, outcome, order id) into the classify pool;
+ * workers classify and, one batch at a time, hand the complaints to the join
+ * (or to the table, when a complaint has no order id). Orders need no
+ * classification: the main thread counts them as they come.
+ */
+#include "cmd/rates_job.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "analyzers/classify_pool.h"
+#include "cmd/cmd.h"
+#include "cmd/progress.h"
+#include "formats/timeparse.h"
+#include "reports/rates_out.h"
+
+int rates_job_init(struct rates_job *job, const struct rates_config *cfg,
+		   const struct rule_set *rs, const struct classifier *classifier,
+		   size_t join_budget, int keep_all_orders)
+{
+	struct error err;
+
+	memset(job, 0, sizeof(*job));
+	job->cfg = *cfg;
+	job->rs = rs;
+	job->classifier = classifier;
+	if (!(job->shops = shop_table_new()) || !(job->rates = rates_new(cfg, job->shops))) {
+		fputs("tousu: out of memory\n", stderr);
+		return EXIT_DATA;
+	}
+	if (!(job->join = join_new(join_budget, keep_all_orders, &err))) {
+		error_print(stderr, &err);
+		return EXIT_DATA;
+	}
+	return EXIT_OK;
+}
+
+void rates_job_release(struct rates_job *job)
+{
+	join_free(job->join);
+	rates_free(job->rates);
+	shop_table_free(job->shops);
+	free((void *)job->type_ids);
+	memset(job, 0, sizeof(*job));
+}
+
+const char *const *rates_job_type_ids(struct rates_job *job)
+{
+	if (!job->type_ids && job->rs) {
+		size_t nt = rules_type_count(job->rs);
+		const char **ids = calloc(nt + 1, sizeof(*ids));
+		if (!ids)
+			return NULL;
+		for (size_t t = 0; t < nt; t++)
+			ids[t] = rules_type(job->rs, t)->id;
+		job->type_ids = ids;
+	}
+	return job->type_ids;
+}
+
+/* ---- fields ---- */
+
+static uint32_t shop_of(struct rates_job *job, const struct export_row *row)
+{
+	size_t len;
+	const char *s = export_field(row, ROLE_SHOP_ID, &len);
+	if (!s || !len)
+		return RATES_NO_SHOP;
+	int64_t i = shop_table_intern(job->shops, s, len);
+	if (i < 0) {
+		job->failed = 1;
+		return RATES_NO_SHOP;
+	}
+	return (uint32_t)i;
+}
+
+static int64_t time_of(const struct rates_job *job, const struct export_row *row, enum role role)
+{
+	size_t len;
+	int64_t t;
+	const char *s = export_field(row, role, &len);
+	if (!s || !len || time_parse(s, len, job->in->tz, &t) < 0)
+		return RATES_NO_TIME;
+	return t;
+}
+
+static int ascii_is(const char *s, size_t len, const char *word)
+{
+	return strlen(word) == len && !strncasecmp(s, word, len);
+}
+
+/* 成立 / 不成立, or their English words; anything else (处理中) is neither. */
+static enum rates_outcome outcome_of(const struct export_row *row)
+{
+	size_t len;
+	const char *s = export_field(row, ROLE_OUTCOME, &len);
+	while (len && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+		len--;
+	if (!s || !len)
+		return OUTCOME_NONE;
+	if ((len == 6 && !memcmp(s, "成立", 6)) || ascii_is(s, len, "established"))
+		return OUTCOME_ESTABLISHED;
+	if ((len == 9 && !memcmp(s, "不成立", 9)) || ascii_is(s, len, "not established") ||
+	    ascii_is(s, len, "not_established"))
+		return OUTCOME_NOT_ESTABLISHED;
+	return OUTCOME_NONE;
+}
+
+static void see_name(struct rates_job *job, const struct export_row *row, uint32_t shop,
+		     int64_t t)
+{
+	size_t len;
+	const char *name = export_field(row, ROLE_SHOP_NAME, &len);
+	/* When the name is the shop key (no shop id column), it is already the id. */
+	if (name && len && row->binding->column[ROLE_SHOP_NAME] != row->binding->column[ROLE_SHOP_ID] &&
+	    rates_see_name(job->rates, shop, name, len, t) < 0)
+		job->failed = 1;
+}
+
+/* ---- reading ---- */
+
+typedef int (*row_fn)(void *ctx, const struct export_row *row);
+
+/* Reads every file with on_row; prints each file's rejects. */
+static int read_files(struct rates_job *job, const char *const *files, size_t n,
+		      enum record_kind kind, row_fn on_row)
+{
+	struct progress pg;
+	int status = EXIT_OK;
+
+	job->eo->kind = kind;
+	progress_init(&pg, job->in->progress_flag);
+	job->eo->progress = progress_update;
+	job->eo->progress_ctx = &pg;
+	for (size_t i = 0; i < n && !job->failed; i++) {
+		struct export_stats st;
+		struct error err;
+		job->file = strcmp(files[i], "-") ? files[i] : "(stdin)";
+		int rc = export_read(files[i], job->eo, on_row, job, &st, &err);
+		progress_done(&pg);
+		if (rc < 0) {
+			error_print(stderr, &err);
+			status = EXIT_DATA;
+		}
+		if (kind == KIND_COMPLAINTS && st.binding.column[ROLE_OUTCOME] >= 0)
+			rates_totals(job->rates)->has_outcome = 1;
+		if (st.rejected) {
+			fprintf(stderr, "tousu: %s: %llu rows rejected", job->file,
+				(unsigned long long)st.rejected);
+			for (size_t k = 0; k < st.n_kept; k++)
+				fprintf(stderr, "%s line %llu: %s", k ? ";" : " (first:",
+					(unsigned long long)st.kept[k].line, st.kept[k].reason);
+			fputs(st.n_kept ? ")\n" : "\n", stderr);
+		}
+		if (input_flags_too_many_rejects(job->in, job->file, &st, &err)) {
+			error_print(stderr, &err);
+			status = EXIT_DATA;
+		}
+		export_stats_release(&st);
+	}
+	return status;
+}
+
+/* A complaint travels to the workers as its packed record, then its order id. */
+static int on_complaint(void *ctx, const struct export_row *row)
+{
+	struct rates_job *job = ctx;
+	struct rates_complaint c = {0};
+	unsigned char rec[RATES_COMPLAINT_BYTES + 256];
+	size_t text_len, id_len;
+	const char *text = export_field(row, ROLE_TEXT, &text_len);
+	const char *id = export_field(row, ROLE_ORDER_ID, &id_len);
+
+	c.shop = shop_of(job, row);
+	c.filed = time_of(job, row, ROLE_FILED_AT);
+	c.finished = time_of(job, row, ROLE_FINISHED_AT);
+	c.outcome = outcome_of(row);
+	see_name(job, row, c.shop, c.filed);
+	rates_complaint_pack(&c, rec);
+	if (id_len > sizeof(rec) - RATES_COMPLAINT_BYTES)
+		id_len = sizeof(rec) - RATES_COMPLAINT_BYTES;  /* no real order id is that long */
+	if (id_len)
+		memcpy(rec + RATES_COMPLAINT_BYTES, id, id_len);
+	if (classify_pool_add(job->pool, job->file, row->rec->line, text ? text : "", text_len,
+			      rec, RATES_COMPLAINT_BYTES + id_len) < 0)
+		job->failed = 1;
+	return job->failed;
+}
+
+/* On a worker, one batch at a time (the pool serialises this). */
+static int complaints_classified(void *ctx, const struct pool_batch *b)
+{
+	struct rates_job *job = ctx;
+
+	for (size_t i = 0; i < b->n; i++) {
+		const struct pool_result *res = &b->result[i];
+		const unsigned char *rec = pool_record(b, i);
+		size_t id_len = b->rec_len[i] - RATES_COMPLAINT_BYTES;
+		unsigned char packed[RATES_COMPLAINT_BYTES];
+		struct rates_complaint c;
+
+		rates_complaint_unpack(rec, &c);
+		c.primary = res->primary;
+		c.points = res->points;
+		if (res->invalid || res->limited) {
+			struct rates_totals *t = rates_totals(job->rates);
+			if (res->invalid)
+				t->texts_invalid++;
+			if (res->limited)
+				t->texts_limited++;
+			if (!job->note[0])
+				snprintf(job->note, sizeof(job->note), "%s:%llu: %s", b->file,
+					 (unsigned long long)b->line[i],
+					 res->limited ? "a rule hit the match limit"
+						      : "invalid UTF-8 in the text (replaced)");
+		}
+		if (!id_len) {
+			if (rates_add_complaint(job->rates, &c, NULL) < 0)
+				return -1;
+			continue;
+		}
+		rates_complaint_pack(&c, packed);
+		if (join_add_left(job->join, (const char *)rec + RATES_COMPLAINT_BYTES, id_len,
+				  packed, sizeof(packed), &job->err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int rates_job_read_complaints(struct rates_job *job, const char *const *files, size_t n)
+{
+	int status;
+
+	job->pool = classify_pool_new(job->classifier, job->threads, job->match_limit,
+				      complaints_classified, job);
+	if (!job->pool) {
+		fputs("tousu: out of memory\n", stderr);
+		return EXIT_DATA;
+	}
+	status = read_files(job, files, n, KIND_COMPLAINTS, on_complaint);
+	if (classify_pool_finish(job->pool) < 0)
+		job->failed = 1;
+	classify_pool_free(job->pool);
+	job->pool = NULL;
+	if (job->failed) {
+		if (job->err.msg[0])
+			error_print(stderr, &job->err);
+		else
+			fputs("tousu: out of memory\n", stderr);
+		return EXIT_DATA;
+	}
+	return status;
+}
+
+static int on_order(void *ctx, const struct export_row *row)
+{
+	struct rates_job *job = ctx;
+	uint32_t shop = shop_of(job, row);
+	int64_t created = time_of(job, row, ROLE_CREATED_AT);
+	size_t id_len;
+	const char *id = export_field(row, ROLE_ORDER_ID, &id_len);
+
+	see_name(job, row, shop, created);
+	if (rates_add_order(job->rates, shop, created) < 0)
+		job->failed = 1;
+	if (id && id_len) {
+		unsigned char rec[RATES_ORDER_BYTES];
+		rates_order_pack(shop, time_of(job, row, ROLE_FINISHED_AT), rec);
+		if (join_add_right(job->join, id, id_len, rec, sizeof(rec), &job->err) < 0)
+			job->failed = 1;
+	} else {
+		rates_totals(job->rates)->orders_no_id++;
+	}
+	return job->failed;
+}
+
+int rates_job_read_orders(struct rates_job *job, const char *const *files, size_t n)
+{
+	int status = read_files(job, files, n, KIND_ORDERS, on_order);
+	if (job->failed) {
+		if (job->err.msg[0])
+			error_print(stderr, &job->err);
+		else
+			fputs("tousu: out of memory\n", stderr);
+		return EXIT_DATA;
+	}
+	return status;
+}
+
+/* ---- the join ---- */
+
+/* Two rows of one order id: the earlier finished time wins (not finished
+ * counts as last), then the smaller shop id, so the input order never
+ * decides. */
+static int better_order(void *ctx, const void *a, const void *b)
+{
+	struct rates_job *job = ctx;
+	struct rates_order_match x, y;
+	rates_order_unpack(a, &x);
+	rates_order_unpack(b, &y);
+	int64_t fx = x.finished == RATES_NO_TIME ? INT64_MAX : x.finished;
+	int64_t fy = y.finished == RATES_NO_TIME ? INT64_MAX : y.finished;
+	if (fx != fy)
+		return fy < fx;
+	if (x.shop == y.shop || y.shop == RATES_NO_SHOP)
+		return 0;
+	if (x.shop == RATES_NO_SHOP)
+		return 1;
+	size_t lx, ly;
+	const char *kx = shop_table_key(job->shops, x.shop, &lx);
+	const char *ky = shop_table_key(job->shops, y.shop, &ly);
+	int c = memcmp(ky, kx, lx < ly ? lx : ly);
+	return c < 0 || (c == 0 && ly < lx);
+}
+
+static int on_pair(void *ctx, const void *left, size_t left_len, const void *right)
+{
+	struct rates_job *job = ctx;
+	struct rates_complaint c;
+	struct rates_order_match m = {0};
+
+	(void)left_len;
+	rates_complaint_unpack(left, &c);
+	if (right)
+		rates_order_unpack(right, &m);
+	return rates_add_complaint(job->rates, &c, &m) < 0;
+}
+
+int rates_job_join(struct rates_job *job)
+{
+	struct error err;
+	error_clear(&err);
+	if (join_run(job->join, better_order, on_pair, job, NULL, &err) < 0) {
+		if (err.msg[0])
+			error_print(stderr, &err);
+		else
+			fputs("tousu: out of memory\n", stderr);
+		return EXIT_DATA;
+	}
+	return EXIT_OK;
+}
+
+/* ---- output ---- */
+
+int rates_job_write(struct rates_job *job, const struct rates_output *out, FILE *f)
+{
+	struct rates_view v;
+	struct error err;
+	struct rates_out o = {
+		job->rates, job->shops, rates_job_type_ids(job),
+		rates_totals(job->rates)->has_outcome,
+	};
+
+	if (!o.type_ids || rates_view(job->rates, &out->view, &v) < 0) {
+		fputs("tousu: out of memory\n", stderr);
+		return EXIT_DATA;
+	}
+	int rc = out->chart ? rates_write_chart(&o, &v, f, &out->gnuplot, &err)
+			    : rates_write_table(&o, &v, f, out->format);
+	rates_view_free(&v);
+	if (rc < 0) {
+		if (out->chart)
+			error_print(stderr, &err);
+		else
+			fputs("tousu: error writing output\n", stderr);
+		return EXIT_DATA;
+	}
+	return EXIT_OK;
+}
+
+static void plural(char *buf, size_t cap, size_t *len, uint64_t n, const char *what)
+{
+	if (!n || *len >= cap)
+		return;
+	*len += (size_t)snprintf(buf + *len, cap - *len, "%s%llu %s", *len ? ", " : "",
+				 (unsigned long long)n, what);
+}
+
+void rates_job_report(struct rates_job *job, const char *command)
+{
+	const struct rates_totals *t = rates_totals(job->rates);
+	char buf[1024];
+	size_t len = 0;
+
+	plural(buf, sizeof(buf), &len, t->orders_no_shop, "orders without a shop");
+	plural(buf, sizeof(buf), &len, t->complaints_no_shop,
+	       "complaints without a shop (none on the row or its order)");
+	plural(buf, sizeof(buf), &len, t->orders_no_time, "orders whose created_at does not parse");
+	plural(buf, sizeof(buf), &len, t->complaints_no_time,
+	       "complaints whose filed_at does not parse");
+	if (len)
+		fprintf(stderr, "tousu: %s: left out %s\n", command, buf);
+	if (rates_totals(job->rates)->orders_no_id)
+		fprintf(stderr, "tousu: %s: %llu orders have no order_id (counted; no complaint "
+			"can refer to them)\n", command, (unsigned long long)rates_totals(job->rates)->orders_no_id);
+	if (t->no_order)
+		fprintf(stderr, "tousu: %s: %llu complaints have no order in the orders export "
+			"(counted; see no_order)\n", command, (unsigned long long)t->no_order);
+	if (t->late)
+		fprintf(stderr, "tousu: %s: %llu complaints were filed more than 15 days after "
+			"their trade ended (not counted; see late_complaints)\n", command,
+			(unsigned long long)t->late);
+	if (t->texts_invalid || t->texts_limited) {
+		fprintf(stderr, "tousu: %s: %llu texts with invalid UTF-8, %llu where a rule hit "
+			"the match limit", command, (unsigned long long)t->texts_invalid,
+			(unsigned long long)t->texts_limited);
+		fprintf(stderr, job->note[0] ? " (first: %s)\n" : "\n", job->note);
+	}
+}

@@ -1,0 +1,79 @@
+/*
+ * rates_job.h - the work behind `tousu rates`, `tousu merge` (and the
+ * nightly report): read complaints and orders into a rates table, join them,
+ * write the rows, a chart or a partial.
+ *
+ * The steps, in this order:
+ *  1. rates_job_read_complaints(): each complaint is classified on the
+ *     pool's workers, then goes to the join by its order id (or, without
+ *     one, straight into the table);
+ *  2. rates_job_read_orders(): each order is counted, and its id, shop and
+ *     finished time go to the join;
+ *  3. rates_job_join(): each complaint meets its order and is counted;
+ *  4. rates_job_write(), or rates_job_write_partial() instead of 3 and 4.
+ * Reading prints what each file lost (rejected rows) on stderr, as every
+ * command does; rates_job_report() prints what the counting left out.
+ *
+ * Every function returns an enum tousu_exit status: EXIT_OK, or EXIT_DATA
+ * after printing why.
+ */
+#ifndef TOUSU_RATES_JOB_H
+#define TOUSU_RATES_JOB_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "analyzers/classifier.h"
+#include "analyzers/join.h"
+#include "analyzers/rates.h"
+#include "analyzers/shop_table.h"
+#include "cmd/input_options.h"
+#include "reports/gnuplot.h"
+#include "reports/table.h"
+
+struct classify_pool;
+
+struct rates_job {
+	struct rates_config cfg;
+	struct shop_table *shops;
+	struct rates *rates;
+	struct join *join;
+	const struct rule_set *rs;
+	const struct classifier *classifier;
+	size_t threads;
+	uint32_t match_limit;
+	/* Reading: */
+	struct export_options *eo;
+	struct input_flags *in;
+	const char *file;            /* the file being read, for messages */
+	struct classify_pool *pool;
+	int failed;                  /* out of memory or a join error: stop */
+	struct error err;
+	char note[640];              /* the first bad text, with file and line */
+	const char **type_ids;       /* rates_job_type_ids(); merge sets them */
+};
+
+/* What the caller wants written. */
+struct rates_output {
+	enum table_format format;
+	int chart;                   /* write a gnuplot script, not a table */
+	struct gnuplot_chart gnuplot;
+	struct rates_view_options view;
+};
+
+/* keep_all_orders: for a partial, keep every order's join record. */
+int rates_job_init(struct rates_job *job, const struct rates_config *cfg,
+		   const struct rule_set *rs, const struct classifier *classifier,
+		   size_t join_budget, int keep_all_orders);
+void rates_job_release(struct rates_job *job);
+
+int rates_job_read_complaints(struct rates_job *job, const char *const *files, size_t n);
+int rates_job_read_orders(struct rates_job *job, const char *const *files, size_t n);
+int rates_job_join(struct rates_job *job);
+int rates_job_write(struct rates_job *job, const struct rates_output *out, FILE *f);
+void rates_job_report(struct rates_job *job, const char *command);
+
+/* The type ids of the rule set, for the output's columns. */
+const char *const *rates_job_type_ids(struct rates_job *job);
+
+#endif
