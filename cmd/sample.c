@@ -25,6 +25,11 @@
  * complaint's truth (the type its text is really about, secondary and denied
  * types, planted contact bursts) is kept in struct complaint so a truth file
  * can be written beside the exports later.
+ *
+ * On top of the model, "planted edge cases" puts in the rows that `tousu
+ * rates` must count exactly: complaints filed exactly 15 days after the
+ * trade finished, orders missing from the export, rows without a shop, and
+ * orders written twice.
  */
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -816,6 +821,10 @@ struct order {
 	size_t tracking_len;
 	unsigned courier, item;
 	int fake, late, refunded;
+	int no_shop;                  /* planted: shop_id and shop_name left empty */
+	int64_t dup_finished;         /* planted: written twice, the other row finished then; or -1 */
+	int dup_later_first;          /* the row with dup_finished comes first */
+	int dup_owed;                 /* one of the two sure duplicates: gets a complaint */
 };
 
 /* One complaint and its truth, for the row now and a truth file later. */
@@ -826,6 +835,7 @@ struct complaint {
 	int secondary;                /* another type the text adds, or -1 */
 	int denied;                   /* a type the text denies, or -1 */
 	int has_order, late;          /* late: filed after the 15-day window */
+	int orphan, no_shop;          /* planted: order_id not in the export; shop_id empty */
 	int64_t filed_at;
 	enum outcome outcome;
 	int burst, night;             /* contacts planted in the chats */
@@ -862,6 +872,13 @@ struct gen {
 	int dry_run;                  /* estimating: leave shop state alone */
 	uint64_t complaints, chats, sessions;
 	struct idmap id_name, id_shop, id_buyer, id_order, id_complaint, id_session;
+	/* planted edge cases */
+	struct rng r_plant;           /* the complaints owed to planted duplicates */
+	uint64_t plants_seen;         /* the enum plant kinds written so far, a bit each */
+	uint64_t dups_owed, owed_complaints, orphans;
+	struct order pending;         /* a duplicated order's row still to write */
+	uint64_t pending_after;       /* written once this order index is passed */
+	int has_pending;
 	struct out *out[NOUT];
 	/* scratch */
 	char text[TEXT_MAX + 64];
@@ -1369,9 +1386,13 @@ static int write_order(struct gen *g, const struct order *o)
 	char *p = row_begin(out);
 	p = put_u64(p, o->id);
 	*p++ = ',';
-	p = put_u64(p, o->shop->id);
-	*p++ = ',';
-	p = put_mem(p, o->shop->name_csv, o->shop->name_csv_len);
+	if (!o->no_shop) {
+		p = put_u64(p, o->shop->id);
+		*p++ = ',';
+		p = put_mem(p, o->shop->name_csv, o->shop->name_csv_len);
+	} else {
+		*p++ = ',';
+	}
 	*p++ = ',';
 	p = put_mem(p, o->nick, o->nick_len);
 	*p++ = ',';
@@ -1514,6 +1535,136 @@ static size_t complaint_text(struct gen *g, const struct order *o, struct compla
 	return add_noise(r, t, len, cap, 0);
 }
 
+/* ---- planted edge cases ---- */
+
+/*
+ * The rows `tousu rates` must count exactly (README, "tousu rates"). Whether
+ * a row is planted is a hash of the seed and the row's number, so planting
+ * draws from no random stream and moves no other row, and orders.csv still
+ * depends on the orders' arguments alone. Besides the rates below, a run with
+ * 100 orders or more plants one order without a shop and two duplicated
+ * orders each with a complaint, and a run of 20 complaints or more plants
+ * every complaint kind at least once, early: the small samples have them all.
+ */
+enum plant {
+	PLANT_LATE,         /* filed after the window: the model's 2%, and once for sure */
+	PLANT_AT_15_DAYS,   /* filed 15 x 86400 s after finished_at: still in the window */
+	PLANT_ORPHAN,       /* order_id of no order in the export */
+	PLANT_NO_SHOP_ID,   /* empty shop_id and shop_name: the shop comes from the order */
+	PLANT_NO_SHOP,      /* empty shop_id, and no order_id or an orphan one: no shop at all */
+	PLANT_KINDS
+};
+static const double plant_p[PLANT_KINDS] = {0, 0.003, 0.005, 0.003, 0.001};
+#define PLANT_ORDER_NO_SHOP_P 0.001
+#define PLANT_ORDER_DUP_P 0.0005
+
+/* A number in [0, 1) fixed by the seed, what is being planted, and the row's number. */
+static double plant_unit(const struct gen *g, uint64_t what, uint64_t n)
+{
+	uint64_t x = g->seed * 0x9E3779B97F4A7C15ULL + what;
+	x = splitmix64(&x) ^ n;
+	return (double)(splitmix64(&x) >> 11) * 0x1.0p-53;
+}
+
+/*
+ * Plants on an order: an empty shop, or a second row of the same order_id
+ * from a later export, after an after-sales refund closed the trade 2 to 10
+ * days later (交易关闭). Either row may come first; the second follows within
+ * 40 orders. Only finished orders are duplicated.
+ */
+static void plant_order(struct gen *g, struct order *o)
+{
+	uint64_t i = o->index, n = g->n_orders;
+	int sure = n >= 100;
+	o->no_shop = plant_unit(g, 1, i) < PLANT_ORDER_NO_SHOP_P || (sure && i == n / 4);
+	o->dup_finished = -1;
+	o->dup_later_first = o->dup_owed = 0;
+	if (o->finished < 0 || o->paid < 0)
+		return;
+	/* the two sure ones: from the middle and from the last quarter on */
+	o->dup_owed = sure && g->dups_owed < 2 && i >= n / 2 + g->dups_owed * (n / 4);
+	if (!o->dup_owed && plant_unit(g, 2, i) >= PLANT_ORDER_DUP_P)
+		return;
+	o->dup_finished = o->finished + 2 * DAY + (int64_t)(plant_unit(g, 3, i) * 8 * DAY);
+	o->dup_later_first = o->dup_owed ? g->dups_owed == 1 : plant_unit(g, 4, i) < 0.5;
+	g->dups_owed += (uint64_t)o->dup_owed;
+}
+
+/* Writes the order's row (or rows), and a duplicate row that is due. */
+static int write_order_rows(struct gen *g, const struct order *o)
+{
+	if (g->has_pending && (o->index > g->pending_after || o->dup_finished >= 0)) {
+		g->has_pending = 0;
+		if (write_order(g, &g->pending))
+			return -1;
+	}
+	if (o->dup_finished < 0)
+		return write_order(g, o);
+	struct order later = *o;
+	later.finished = o->dup_finished;
+	later.status = ST_CLOSED;
+	g->pending = o->dup_later_first ? *o : later;
+	g->pending_after = o->index + (uint64_t)(plant_unit(g, 5, o->index) * 40);
+	g->has_pending = 1;
+	return write_order(g, o->dup_later_first ? &later : o);
+}
+
+/*
+ * Plants on the complaint about to be written (number: its place in the
+ * run). On a duplicated order it is filed after the window of the earlier
+ * finished_at but within the later one's: the join must take the earliest.
+ */
+static void plant_complaint(struct gen *g, const struct order *o, struct complaint *c,
+			    uint64_t number)
+{
+	if (o->dup_finished >= 0) {
+		double gap = (double)(o->dup_finished - o->finished - 2 * HOUR);
+		c->has_order = 1;
+		c->late = 1;
+		c->filed_at = o->finished + 15 * DAY + HOUR + (int64_t)(plant_unit(g, 6, number) * gap);
+		return;
+	}
+	int kind = -1;
+	double u = plant_unit(g, 7, number), acc = 0;
+	for (int k = 0; k < PLANT_KINDS && kind < 0; k++)
+		if (u < (acc += plant_p[k]))
+			kind = k;
+	/* the first complaints take the kinds not seen yet, one each */
+	if (kind < 0 && g->complaints_target >= 20)
+		for (int k = 0; k < PLANT_KINDS && kind < 0; k++)
+			if (!(g->plants_seen >> k & 1) && number >= 2 * (uint64_t)k + 1)
+				kind = k;
+	if (kind == PLANT_NO_SHOP_ID && o->no_shop)
+		kind = -1;  /* the order has no shop to give */
+	switch (kind) {
+	case PLANT_LATE:
+		if (!c->late) {
+			c->late = 1;
+			c->filed_at = o->finished + 15 * DAY + HOUR +
+				      (int64_t)(plant_unit(g, 8, number) * 10 * DAY);
+		}
+		break;
+	case PLANT_AT_15_DAYS:
+		c->late = 0;
+		c->filed_at = o->finished + 15 * DAY;
+		break;
+	case PLANT_ORPHAN:
+		c->has_order = c->orphan = 1;
+		break;
+	case PLANT_NO_SHOP_ID:
+		c->has_order = c->no_shop = 1;
+		break;
+	case PLANT_NO_SHOP:
+		c->no_shop = 1;
+		c->has_order = c->orphan = plant_unit(g, 9, number) < 0.5;
+		break;
+	}
+	if (kind >= 0)
+		g->plants_seen |= 1u << kind;
+	if (c->late && c->has_order && !c->orphan)
+		g->plants_seen |= 1u << PLANT_LATE;
+}
+
 /* ---- complaints ---- */
 
 static enum sample_type pick_type(struct rng *r, const struct shop *s, const struct order *o)
@@ -1546,12 +1697,20 @@ static int write_complaint(struct gen *g, const struct order *o, const struct co
 	/* 16 digits, unique: a bijection of the complaint's number */
 	p = put_u64(p, 6000000000000000ULL + c->id);
 	*p++ = ',';
-	if (c->has_order)
+	if (c->orphan)  /* an order id beyond the export's: no order has it */
+		p = put_u64(p, 1000000000000000000ULL +
+			    idmap_apply(&g->id_order, g->n_orders + g->orphans++) * 10000 +
+			    o->buyer % 10000);
+	else if (c->has_order)
 		p = put_u64(p, o->id);
 	*p++ = ',';
-	p = put_u64(p, o->shop->id);
-	*p++ = ',';
-	p = put_mem(p, o->shop->name_csv, o->shop->name_csv_len);
+	if (!c->no_shop) {
+		p = put_u64(p, o->shop->id);
+		*p++ = ',';
+		p = put_mem(p, o->shop->name_csv, o->shop->name_csv_len);
+	} else {
+		*p++ = ',';
+	}
 	*p++ = ',';
 	p = put_mem(p, o->nick, o->nick_len);
 	*p++ = ',';
@@ -1600,78 +1759,97 @@ static void calibrate_complaints(struct gen *g)
 	g->complaint_scale = sum > 0 ? (double)g->complaints_target / (sum / (double)m * (double)g->n_orders) : 0;
 }
 
+/*
+ * Draws complaint number `number` on the order and writes it, and its chats
+ * when `chats` is set. The chats are drawn for the complaint as the model
+ * made it, before planting, so planting moves no chat row.
+ */
+static int gen_complaint(struct gen *g, const struct order *o, uint64_t number, int chats)
+{
+	struct rng *r = &g->r_complaints;
+	const struct shop *s = o->shop;
+	struct complaint c;
+	memset(&c, 0, sizeof(c));
+	c.id = idmap_apply(&g->id_complaint, number);
+	c.filed = pick_type(r, s, o);
+	c.text_type = c.filed;
+	double v = rng_unit(r);
+	if (c.filed == SAMPLE_HARASSMENT) {
+		/* DOMAIN: insults filed as harassment are attitude; fake goods
+		 * or after-sales filed as harassment are what the text says */
+		static const enum sample_type alt[] = {SAMPLE_COUNTERFEIT,
+			SAMPLE_AFTER_SALES, SAMPLE_REFUND};
+		if (v < 0.22)
+			c.text_type = SAMPLE_ATTITUDE;
+		else if (v < 0.30)
+			c.text_type = alt[rng_below(r, 3)];
+	} else if (v < 0.04) {
+		c.text_type = related[c.filed];
+	}
+	c.secondary = c.denied = -1;
+	if (rng_chance(r, 0.12)) {
+		enum sample_type t2 = rng_chance(r, 0.5) ? related[c.text_type]
+			: (enum sample_type)rng_below(r, SAMPLE_TYPE_COUNT);
+		if (t2 != c.text_type)
+			c.secondary = t2;
+	}
+	if (rng_chance(r, 0.08)) {
+		/* "没有质量问题，就是发货太慢": deny a neighbour, or quality */
+		enum sample_type t3 = rng_chance(r, 0.5) ? related[c.text_type] : SAMPLE_QUALITY;
+		if (t3 != c.text_type && (int)t3 != c.secondary)
+			c.denied = t3;
+	}
+	c.has_order = !rng_chance(r, 0.01);
+	if (rng_chance(r, 0.02)) {
+		c.late = 1;
+		c.filed_at = o->finished + 15 * DAY + HOUR + (int64_t)(rng_unit(r) * 30 * DAY);
+	} else {
+		int64_t d = 60 + (int64_t)rng_exp(r, 2.5 * DAY);
+		if (d > 15 * DAY - 60)
+			d = 60 + (int64_t)(rng_unit(r) * (15 * DAY - 120));
+		c.filed_at = o->finished + d;
+	}
+	if (c.late)
+		c.outcome = rng_chance(r, 0.9) ? OUT_REJECTED : OUT_PENDING;
+	else if (c.filed_at > g->snapshot - 2 * DAY && rng_chance(r, 0.8))
+		c.outcome = OUT_PENDING;
+	else if (c.text_type != c.filed)
+		c.outcome = rng_chance(r, 0.3) ? OUT_UPHELD : OUT_REJECTED;
+	else
+		c.outcome = rng_chance(r, s->flags ? 0.7 : 0.45) ? OUT_UPHELD : OUT_REJECTED;
+
+	size_t n = complaint_text(g, o, &c);
+	struct complaint row = c;
+	plant_complaint(g, o, &row, number);
+	if (write_complaint(g, o, &row, g->text, n))
+		return -1;
+	o->shop->complaints++;
+	return chats && g->out[OUT_CHATS] ? gen_chats_for_complaint(g, o, &c) : 0;
+}
+
 /* Decides how many complaints the order gets and writes them (and their chats). */
 static int gen_complaints(struct gen *g, const struct order *o)
 {
 	struct rng *r = &g->r_complaints;
-	const struct shop *s = o->shop;
 	double p = complaint_weight(o) * g->complaint_scale;
 	int k = (int)p;
 	if (rng_chance(r, p - k))
 		k++;
 	if (k > 3)
 		k = 3;
-
-	for (int j = 0; j < k; j++) {
-		struct complaint c;
-		memset(&c, 0, sizeof(c));
-		c.id = idmap_apply(&g->id_complaint, g->complaints);
-		c.filed = pick_type(r, s, o);
-		c.text_type = c.filed;
-		double v = rng_unit(r);
-		if (c.filed == SAMPLE_HARASSMENT) {
-			/* DOMAIN: insults filed as harassment are attitude; fake goods
-			 * or after-sales filed as harassment are what the text says */
-			static const enum sample_type alt[] = {SAMPLE_COUNTERFEIT,
-				SAMPLE_AFTER_SALES, SAMPLE_REFUND};
-			if (v < 0.22)
-				c.text_type = SAMPLE_ATTITUDE;
-			else if (v < 0.30)
-				c.text_type = alt[rng_below(r, 3)];
-		} else if (v < 0.04) {
-			c.text_type = related[c.filed];
-		}
-		c.secondary = c.denied = -1;
-		if (rng_chance(r, 0.12)) {
-			enum sample_type t2 = rng_chance(r, 0.5) ? related[c.text_type]
-				: (enum sample_type)rng_below(r, SAMPLE_TYPE_COUNT);
-			if (t2 != c.text_type)
-				c.secondary = t2;
-		}
-		if (rng_chance(r, 0.08)) {
-			/* "没有质量问题，就是发货太慢": deny a neighbour, or quality */
-			enum sample_type t3 = rng_chance(r, 0.5) ? related[c.text_type] : SAMPLE_QUALITY;
-			if (t3 != c.text_type && (int)t3 != c.secondary)
-				c.denied = t3;
-		}
-		c.has_order = !rng_chance(r, 0.01);
-		if (rng_chance(r, 0.02)) {
-			c.late = 1;
-			c.filed_at = o->finished + 15 * DAY + HOUR + (int64_t)(rng_unit(r) * 30 * DAY);
-		} else {
-			int64_t d = 60 + (int64_t)rng_exp(r, 2.5 * DAY);
-			if (d > 15 * DAY - 60)
-				d = 60 + (int64_t)(rng_unit(r) * (15 * DAY - 120));
-			c.filed_at = o->finished + d;
-		}
-		if (c.late)
-			c.outcome = rng_chance(r, 0.9) ? OUT_REJECTED : OUT_PENDING;
-		else if (c.filed_at > g->snapshot - 2 * DAY && rng_chance(r, 0.8))
-			c.outcome = OUT_PENDING;
-		else if (c.text_type != c.filed)
-			c.outcome = rng_chance(r, 0.3) ? OUT_UPHELD : OUT_REJECTED;
-		else
-			c.outcome = rng_chance(r, s->flags ? 0.7 : 0.45) ? OUT_UPHELD : OUT_REJECTED;
-
-		size_t n = complaint_text(g, o, &c);
-		if (write_complaint(g, o, &c, g->text, n))
+	for (int j = 0; j < k; j++)
+		if (gen_complaint(g, o, g->complaints++, 1))
 			return -1;
-		g->complaints++;
-		o->shop->complaints++;
-		if (g->out[OUT_CHATS] && gen_chats_for_complaint(g, o, &c))
-			return -1;
-	}
-	return 0;
+	if (k || !o->dup_owed || g->complaints_target < 20)
+		return 0;
+	/* a sure duplicate's complaint: from a stream, and an id, of its own,
+	 * without chats, so no other row moves */
+	struct rng saved = g->r_complaints;
+	g->r_complaints = g->r_plant;
+	int rc = gen_complaint(g, o, 999999999999999ULL - g->owed_complaints++, 0);
+	g->r_plant = g->r_complaints;
+	g->r_complaints = saved;
+	return rc;
 }
 
 /* ---- chats ---- */
@@ -2015,8 +2193,9 @@ static int generate(struct gen *g, double t_start)
 	for (uint64_t i = 0; i < g->n_orders; i++) {
 		uint64_t left = g->n_orders - i;
 		gen_order(g, i, &o);
+		plant_order(g, &o);
 		o.shop->orders++;
-		if (write_order(g, &o))
+		if (write_order_rows(g, &o))
 			return -1;
 		if (gen_complaints(g, &o))
 			return -1;
@@ -2034,7 +2213,7 @@ static int generate(struct gen *g, double t_start)
 	}
 	if (g->progress)
 		fputs("\r\033[K", stderr);
-	return 0;
+	return g->has_pending ? write_order(g, &g->pending) : 0;
 }
 
 static void gen_release(struct gen *g)
@@ -2056,7 +2235,10 @@ static const struct command_usage usage_base = {
 	"machine. Shop sizes and complaint rates are skewed, a few shops are bad in\n"
 	"particular ways, complaint texts mix simplified, traditional and English with\n"
 	"scraped-text noise, and chats carry night-time contact bursts before\n"
-	"harassment complaints. Memory does not grow with --orders.\n"
+	"harassment complaints. Edge cases for `tousu rates` are planted: complaints\n"
+	"filed late or exactly 15 days after the trade finished, order ids missing\n"
+	"from orders.csv, rows without a shop, orders written twice (so orders.csv\n"
+	"has a few more rows than --orders). Memory does not grow with --orders.\n"
 	"\n"
 	"SIZE takes K, M, G suffixes (x1024). Files are written under temporary names\n"
 	"and renamed when complete.",
@@ -2151,6 +2333,7 @@ static int run(int argc, char **argv)
 	rng_seed(&g->r_orders, seed, 2);
 	rng_seed(&g->r_complaints, seed, 3);
 	rng_seed(&g->r_chats, seed, 4);
+	rng_seed(&g->r_plant, seed, 7);
 	/* the seed moves every id space, so two samples never share ids by accident */
 	idmap_init(&g->id_shop, 900000000, seed >> 3);
 	idmap_init(&g->id_buyer, 9000000000ULL, seed);

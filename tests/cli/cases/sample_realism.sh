@@ -21,7 +21,7 @@ assert max(rates) >= 3 * statistics.median(rates), rates
 
 # fake shipments: complaints against orders with no or a reused tracking number
 uses = Counter(o[8] for o in orders if o[8])
-fake = [by_id[c[1]] for c in comps if c[6] == "虚假发货" and c[1]]
+fake = [by_id[c[1]] for c in comps if c[6] == "虚假发货" and c[1] in by_id]
 assert any(not o[8] or uses[o[8]] > 1 for o in fake)
 
 # seller-initiated contacts, per DOMAIN.md, then harassment evidence
