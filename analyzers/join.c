@@ -162,11 +162,15 @@ int join_add_left(struct join *j, const char *key, size_t key_len, const void *p
 {
 	if (key_len > UINT32_MAX || payload_len > UINT32_MAX)
 		return error_set(err, "", "join key too long");
-	filter_add(j->filter, hash_bytes(key, key_len));
 	if (write_rec(j->left, key, key_len, payload, payload_len, err) < 0)
 		return -1;
 	j->n_left++;
 	return 0;
+}
+
+void join_expect(struct join *j, const char *key, size_t key_len)
+{
+	filter_add(j->filter, hash_bytes(key, key_len));
 }
 
 int join_add_right(struct join *j, const char *key, size_t key_len, const void *payload,
@@ -222,10 +226,12 @@ struct pass {
 	size_t n_slots;
 };
 
+/* What the pass uses; the arrays grow by doubling and are kept from pass to
+ * pass, so what it holds is at most twice the most it ever used. */
 static size_t pass_bytes(const struct pass *p)
 {
-	return p->arena_cap + p->cap_entries * sizeof(struct entry) +
-	       p->cap_lefts * sizeof(struct left_ref) + p->n_slots * sizeof(uint32_t);
+	return p->arena_len + p->n_entries * (sizeof(struct entry) + 2 * sizeof(uint32_t)) +
+	       p->n_lefts * sizeof(struct left_ref);
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
@@ -347,7 +353,7 @@ int join_run(struct join *j, join_better_fn better, join_pair_fn on_pair, void *
 				goto out;
 			}
 			more = read_rec(j->left, &h, &rec, &cap, err);
-		} while (more > 0 && pass_bytes(&p) < j->budget);
+		} while (more > 0 && pass_bytes(&p) < j->budget / 2);
 		if (more < 0)
 			goto out;
 		n_passes++;

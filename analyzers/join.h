@@ -5,7 +5,8 @@
  * on a large run, so the join never holds either side whole:
  *  1. every complaint ("left": its order id and an opaque payload) is
  *     appended to a temporary file, and its id set in a Bloom filter of
- *     fixed size;
+ *     fixed size (join_expect: apart, so that a reader can announce the ids
+ *     at once while the complaints are still being classified);
  *  2. every order ("right": id and a small fixed payload) whose id the filter
  *     may contain is appended to a second temporary file. With 2 million
  *     complaints about one order in 5,000 passes the filter by mistake;
@@ -21,9 +22,14 @@
  * With keep_all, every order is kept (no filter): for a partial (merge.h)
  * whose orders other shards' complaints may refer to.
  *
+ * Every left's key must have been passed to join_expect() before the first
+ * right is added (or the right may be dropped). join_expect() and
+ * join_add_right() may run on one thread while join_add_left() runs on
+ * another, once every expect is done; otherwise callers serialise.
+ *
  * Temporary files are tmpfile(3)s in $TMPDIR (or /tmp): unlinked at once, so
  * nothing is left behind even on a crash. Errors: -1 with err filled (disk
- * full, out of memory). Not thread-safe: callers serialise.
+ * full, out of memory).
  */
 #ifndef TOUSU_JOIN_H
 #define TOUSU_JOIN_H
@@ -41,6 +47,9 @@ struct join;
 /* budget: bytes of memory for one pass (at least 1 MiB is used). */
 struct join *join_new(size_t budget, int keep_all, struct error *err);
 void join_free(struct join *j);
+
+/* Announces a left's key to the filter. */
+void join_expect(struct join *j, const char *key, size_t key_len);
 
 int join_add_left(struct join *j, const char *key, size_t key_len,
 		  const void *payload, size_t payload_len, struct error *err);

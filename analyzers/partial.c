@@ -462,6 +462,7 @@ int partial_load(const char *path, enum partial_part part, struct rates *r,
 		if (map_shop(&rd, map, n_shops, &c.shop) < 0)
 			break;
 		rates_complaint_pack(&c, payload);
+		join_expect(j, key, len);
 		if (join_add_left(j, key, len, payload, sizeof(payload), err) < 0) {
 			free(key);
 			goto out;

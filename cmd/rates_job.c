@@ -188,8 +188,10 @@ static int on_complaint(void *ctx, const struct export_row *row)
 	rates_complaint_pack(&c, rec);
 	if (id_len > sizeof(rec) - RATES_COMPLAINT_BYTES)
 		id_len = sizeof(rec) - RATES_COMPLAINT_BYTES;  /* no real order id is that long */
-	if (id_len)
+	if (id_len) {
 		memcpy(rec + RATES_COMPLAINT_BYTES, id, id_len);
+		join_expect(job->join, id, id_len);
+	}
 	if (classify_pool_add(job->pool, job->file, row->rec->line, text ? text : "", text_len,
 			      rec, RATES_COMPLAINT_BYTES + id_len) < 0)
 		job->failed = 1;
