@@ -54,13 +54,15 @@ void join_expect(struct join *j, const char *key, size_t key_len);
 int join_add_left(struct join *j, const char *key, size_t key_len,
 		  const void *payload, size_t payload_len, struct error *err);
 
-/* right_len must be the same for every order, at most JOIN_MAX_RIGHT. */
+/* right_len must be the same for every order, 1 to JOIN_MAX_RIGHT bytes.
+ * An order may be decided (kept or dropped) only at a later call: a write
+ * error can surface there, or at join_run / join_each_right. */
 int join_add_right(struct join *j, const char *key, size_t key_len,
 		   const void *payload, size_t payload_len, struct error *err);
 
 /* Lefts and rights added so far. */
 uint64_t join_lefts(const struct join *j);
-uint64_t join_rights(const struct join *j);
+uint64_t join_rights(struct join *j);
 
 /* Non-zero when b should replace a as the order of an id. */
 typedef int (*join_better_fn)(void *ctx, const void *a, const void *b);

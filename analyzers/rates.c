@@ -21,6 +21,7 @@
 struct shop_name {
 	uint64_t off;                /* in names; UINT64_MAX: none yet */
 	int64_t time;
+	uint32_t len;
 };
 
 struct rates {
@@ -478,14 +479,18 @@ int rates_see_name(struct rates *r, uint32_t shop, const char *name, size_t len,
 		if (!s)
 			return -1;
 		for (size_t i = r->n_names; i < n; i++)
-			s[i] = (struct shop_name){UINT64_MAX, RATES_NO_TIME};
+			s[i] = (struct shop_name){UINT64_MAX, RATES_NO_TIME, 0};
 		r->names = s;
 		r->n_names = n;
 	}
 	struct shop_name *sn = &r->names[shop];
+	if (memchr(name, '\0', len))
+		len = strlen(name);
+	if (len > UINT32_MAX)
+		len = UINT32_MAX;
 	if (sn->off != UINT64_MAX) {
 		const char *old = r->name_buf + sn->off;
-		size_t old_len = strlen(old);
+		size_t old_len = sn->len;
 		if (t < sn->time)
 			return 0;
 		if (t == sn->time) {
@@ -504,11 +509,10 @@ int rates_see_name(struct rates *r, uint32_t shop, const char *name, size_t len,
 			memcpy(r->name_buf + sn->off, name, len);
 			r->name_buf[sn->off + len] = '\0';
 			sn->time = t;
+			sn->len = (uint32_t)len;
 			return 0;
 		}
 	}
-	if (memchr(name, '\0', len))
-		len = strlen(name);
 	if (r->name_len + len + 1 > r->name_cap) {
 		size_t cap = r->name_cap ? r->name_cap : 4096;
 		while (cap < r->name_len + len + 1)
@@ -523,6 +527,7 @@ int rates_see_name(struct rates *r, uint32_t shop, const char *name, size_t len,
 	r->name_buf[r->name_len + len] = '\0';
 	sn->off = r->name_len;
 	sn->time = t;
+	sn->len = (uint32_t)len;
 	r->name_len += len + 1;
 	return 0;
 }
