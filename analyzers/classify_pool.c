@@ -1,6 +1,9 @@
 #include "analyzers/classify_pool.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +28,7 @@ struct classify_pool {
 	struct pool_worker *workers;
 	size_t n_workers;
 	int threaded;
+	int nice;
 };
 
 static struct pool_batch *batch_new(void)
@@ -84,6 +88,12 @@ static void *worker_main(void *v)
 	struct pool_worker *w = v;
 	struct classify_pool *p = w->pool;
 
+	/* The reader's threads (inflate, parse) are the critical path of a run:
+	 * the workers take the CPU they leave. On Linux a nice value is per
+	 * thread; failing to set it only costs speed. */
+	if (p->nice)
+		(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), p->nice);
+
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		while (!p->queue_head && !p->stopping)
@@ -110,7 +120,8 @@ static void *worker_main(void *v)
 }
 
 struct classify_pool *classify_pool_new(const struct classifier *c, size_t threads,
-					uint32_t match_limit, pool_done_fn done, void *ctx)
+					uint32_t match_limit, int nice, pool_done_fn done,
+					void *ctx)
 {
 	struct classify_pool *p = calloc(1, sizeof(*p));
 	if (!p)
@@ -119,6 +130,7 @@ struct classify_pool *classify_pool_new(const struct classifier *c, size_t threa
 		threads = MAX_THREADS;
 	p->done = done;
 	p->ctx = ctx;
+	p->nice = nice;
 	p->threaded = threads > 0;
 	p->n_workers = threads ? threads : 1;
 	pthread_mutex_init(&p->lock, NULL);

@@ -57,8 +57,14 @@ typedef int (*pool_done_fn)(void *ctx, const struct pool_batch *b);
 
 struct classify_pool;
 
+/*
+ * nice > 0 lowers the workers' priority by that much (Linux: per thread), so
+ * that threads doing more urgent work in the same process - a reader on the
+ * critical path - are not slowed by them; 0 leaves it.
+ */
 struct classify_pool *classify_pool_new(const struct classifier *c, size_t threads,
-					uint32_t match_limit, pool_done_fn done, void *ctx);
+					uint32_t match_limit, int nice, pool_done_fn done,
+					void *ctx);
 
 /* Copies the row into the current batch (file must live until finish). */
 int classify_pool_add(struct classify_pool *p, const char *file, uint64_t line,

@@ -11,6 +11,7 @@
 #define FILTER_ALIGN (2u << 20)
 #define PENDING 16               /* orders in flight: enough to cover a miss */
 #define PENDING_KEY 48
+#define MAX_PARTS 128            /* temporary files of a split join, per side */
 #define MIN_BUDGET (1u << 20)
 #define IO_BUFFER (1u << 20)
 
@@ -21,6 +22,7 @@ struct join {
 	FILE *left, *right;
 	char *left_buf, *right_buf;  /* their stdio buffers */
 	uint64_t n_left, n_right;
+	uint64_t left_bytes;         /* what the lefts take in a pass, about */
 	size_t right_len;
 	/* Orders wait here while their filter word is prefetched: a lookup per
 	 * order would otherwise stall on a cache miss every time. */
@@ -179,8 +181,9 @@ static int write_rec(FILE *f, const char *key, size_t key_len, const void *paylo
 		     size_t payload_len, struct error *err)
 {
 	struct rec_head h = {(uint32_t)key_len, (uint32_t)payload_len};
-	if (fwrite(&h, sizeof(h), 1, f) != 1 || fwrite(key, 1, key_len, f) != key_len ||
-	    fwrite(payload, 1, payload_len, f) != payload_len)
+	if (fwrite_unlocked(&h, sizeof(h), 1, f) != 1 ||
+	    fwrite_unlocked(key, 1, key_len, f) != key_len ||
+	    fwrite_unlocked(payload, 1, payload_len, f) != payload_len)
 		return error_set(err, "", "cannot write the join's temporary file: %s "
 				 "(is $TMPDIR full?)", strerror(errno));
 	return 0;
@@ -194,6 +197,8 @@ int join_add_left(struct join *j, const char *key, size_t key_len, const void *p
 	if (write_rec(j->left, key, key_len, payload, payload_len, err) < 0)
 		return -1;
 	j->n_left++;
+	j->left_bytes += key_len + payload_len + sizeof(struct entry) + 2 * sizeof(uint32_t) +
+			 sizeof(struct left_ref);
 	return 0;
 }
 
@@ -260,7 +265,8 @@ int join_add_right(struct join *j, const char *key, size_t key_len, const void *
 /* Reads the next record into *buf (grown as needed): 1, 0 at the end, -1. */
 static int read_rec(FILE *f, struct rec_head *h, char **buf, size_t *cap, struct error *err)
 {
-	if (fread(h, sizeof(*h), 1, f) != 1)
+	/* Each file is used by one thread at a time: no stdio locking needed. */
+	if (fread_unlocked(h, sizeof(*h), 1, f) != 1)
 		return ferror(f) ? error_set(err, "", "cannot read the join's temporary file: %s",
 					     strerror(errno)) : 0;
 	size_t need = (size_t)h->key_len + h->payload_len;
@@ -271,7 +277,7 @@ static int read_rec(FILE *f, struct rec_head *h, char **buf, size_t *cap, struct
 		*buf = b;
 		*cap = need;
 	}
-	if (fread(*buf, 1, need, f) != need)
+	if (fread_unlocked(*buf, 1, need, f) != need)
 		return error_set(err, "", "the join's temporary file is short");
 	return 1;
 }
@@ -401,83 +407,140 @@ static void pass_free(struct pass *p)
 	free(p->slots);
 }
 
+/* Joins the lefts of one file with the rights of another, in passes of
+ * at most the budget. Both files are read from their start. */
+static int join_files(const struct join *j, FILE *left, FILE *right, struct pass *p,
+		      join_better_fn better, join_pair_fn on_pair, void *ctx,
+		      unsigned *n_passes, struct error *err)
+{
+	struct rec_head h;
+	char *rec = NULL, *rrec = NULL;
+	size_t cap = 0, rcap = 0;
+	int rc = -1, more;
+
+	if (rewind_file(left, err) < 0)
+		return -1;
+	more = read_rec(left, &h, &rec, &cap, err);
+	while (more > 0) {
+		/* Load lefts until the budget is spent; at least one per pass. */
+		pass_reset(p);
+		do {
+			if (pass_add(p, rec, &h) < 0) {
+				error_set(err, "", "out of memory");
+				goto out;
+			}
+			more = read_rec(left, &h, &rec, &cap, err);
+		} while (more > 0 && pass_bytes(p) < j->budget / 2);
+		if (more < 0)
+			goto out;
+		++*n_passes;
+		/* Then every order once, keeping the best for each id loaded. */
+		struct rec_head rh;
+		int got;
+		if (rewind_file(right, err) < 0)
+			goto out;
+		while ((got = read_rec(right, &rh, &rrec, &rcap, err)) > 0) {
+			size_t slot;
+			struct entry *e = find(p, hash_bytes(rrec, rh.key_len), rrec, rh.key_len,
+					       &slot);
+			if (!e)
+				continue;
+			const void *payload = rrec + rh.key_len;
+			if (!e->found || better(ctx, e->right, payload)) {
+				memcpy(e->right, payload, rh.payload_len);
+				e->found = 1;
+			}
+		}
+		if (got < 0)
+			goto out;
+		for (size_t i = 0; i < p->n_lefts; i++) {
+			const struct left_ref *l = &p->lefts[i];
+			const struct entry *e = &p->entries[l->entry];
+			if (on_pair(ctx, p->arena + l->payload_off, l->payload_len,
+				    e->found ? e->right : NULL))
+				goto out;
+		}
+	}
+	rc = more < 0 ? -1 : 0;
+out:
+	free(rec);
+	free(rrec);
+	return rc;
+}
+
+/* Copies every record of src into parts[hash % n], by the high bits of the
+ * hash (the low ones index the pass's table). */
+static int split(FILE *src, FILE **parts, unsigned n, struct error *err)
+{
+	struct rec_head h;
+	char *rec = NULL;
+	size_t cap = 0;
+	int got;
+
+	if (rewind_file(src, err) < 0)
+		return -1;
+	while ((got = read_rec(src, &h, &rec, &cap, err)) > 0) {
+		uint64_t hash = hash_bytes(rec, h.key_len);
+		FILE *f = parts[(hash >> 32) % n];
+		if (write_rec(f, rec, h.key_len, rec + h.key_len, h.payload_len, err) < 0) {
+			got = -1;
+			break;
+		}
+	}
+	free(rec);
+	return got < 0 ? -1 : 0;
+}
+
 int join_run(struct join *j, join_better_fn better, join_pair_fn on_pair, void *ctx,
 	     unsigned *passes, struct error *err)
 {
 	struct pass p = {0};
-	struct rec_head h;
-	char *rec = NULL;
-	size_t cap = 0;
-	unsigned n_passes = 0;
-	int rc = -1, more;
+	unsigned n_passes = 0, n_parts;
+	FILE *parts[2 * MAX_PARTS] = {0};
+	int rc = -1;
 
 	if (flush_pending(j) < 0) {
 		*err = j->failure;
 		return -1;
 	}
-	if (rewind_file(j->left, err) < 0)
-		return -1;
-	more = read_rec(j->left, &h, &rec, &cap, err);
-	while (more > 0) {
-		/* Load lefts until the budget is spent; at least one per pass. */
-		pass_reset(&p);
-		do {
-			if (pass_add(&p, rec, &h) < 0) {
-				error_set(err, "", "out of memory");
-				goto out;
-			}
-			more = read_rec(j->left, &h, &rec, &cap, err);
-		} while (more > 0 && pass_bytes(&p) < j->budget / 2);
-		if (more < 0)
+	/*
+	 * When the complaints fit the budget, one pass over each file. When
+	 * not, scanning every order once per pass would cost passes x orders:
+	 * split both files by id instead (a grace hash join), so that each
+	 * part fits, and join part by part.
+	 */
+	n_parts = (unsigned)(j->left_bytes / (j->budget / 2) + 1);
+	if (n_parts > 1)
+		n_parts += n_parts / 4 + 1;  /* ids do not spread perfectly evenly */
+	if (n_parts > MAX_PARTS)
+		n_parts = MAX_PARTS;     /* a part over the budget takes more passes */
+	if (n_parts == 1) {
+		rc = join_files(j, j->left, j->right, &p, better, on_pair, ctx, &n_passes, err);
+		goto out;
+	}
+	for (unsigned i = 0; i < 2 * n_parts; i++)
+		if (!(parts[i] = tmpfile())) {
+			error_set(err, "", "cannot create a temporary file for the join: %s "
+				  "(set TMPDIR to a writable folder)", strerror(errno));
 			goto out;
-		n_passes++;
-		/* Then every order once, keeping the best for each id loaded. */
-		if (j->n_right) {
-			struct rec_head rh;
-			char *rrec = NULL;
-			size_t rcap = 0;
-			int got;
-			if (rewind_file(j->right, err) < 0)
-				goto out;
-			while ((got = read_rec(j->right, &rh, &rrec, &rcap, err)) > 0) {
-				size_t slot;
-				struct entry *e = find(&p, hash_bytes(rrec, rh.key_len), rrec,
-						       rh.key_len, &slot);
-				if (!e)
-					continue;
-				const void *payload = rrec + rh.key_len;
-				if (!e->found || better(ctx, e->right, payload)) {
-					memcpy(e->right, payload, rh.payload_len);
-					e->found = 1;
-				}
-			}
-			free(rrec);
-			if (got < 0)
-				goto out;
-			if (fseeko(j->right, 0, SEEK_END) != 0) {
-				error_set(err, "", "cannot seek the join's temporary file");
-				goto out;
-			}
 		}
-		for (size_t i = 0; i < p.n_lefts; i++) {
-			const struct left_ref *l = &p.lefts[i];
-			const struct entry *e = &p.entries[l->entry];
-			if (on_pair(ctx, p.arena + l->payload_off, l->payload_len,
-				    e->found ? e->right : NULL))
-				goto out;
-		}
-	}
-	if (more < 0)
+	if (split(j->left, parts, n_parts, err) < 0 ||
+	    split(j->right, parts + n_parts, n_parts, err) < 0)
 		goto out;
-	if (fseeko(j->left, 0, SEEK_END) != 0) {
-		error_set(err, "", "cannot seek the join's temporary file");
-		goto out;
-	}
+	for (unsigned i = 0; i < n_parts; i++)
+		if (join_files(j, parts[i], parts[n_parts + i], &p, better, on_pair, ctx,
+			       &n_passes, err) < 0)
+			goto out;
 	rc = 0;
 out:
+	for (unsigned i = 0; i < 2 * MAX_PARTS; i++)
+		if (parts[i])
+			fclose(parts[i]);
+	/* Later adds append. */
+	if (fseeko(j->left, 0, SEEK_END) != 0 || fseeko(j->right, 0, SEEK_END) != 0)
+		rc = error_set(err, "", "cannot seek the join's temporary file");
 	if (passes)
 		*passes = n_passes;
-	free(rec);
 	pass_free(&p);
 	return rc;
 }

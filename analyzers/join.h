@@ -11,13 +11,16 @@
  *     may contain is appended to a second temporary file. With 2 million
  *     complaints about one order in 5,000 passes the filter by mistake;
  *     a mistake costs a few bytes of disk, never a wrong result;
- *  3. join_run() loads as many complaints as the memory budget allows into
- *     a hash table by order id, scans the orders file once and keeps, for
- *     each id, the best order (the caller's `better` decides between rows
- *     with the same id), then hands each complaint of the pass its order, or
- *     none; then the next pass.
- * Memory is the filter, two stdio buffers and the budget, whatever the rows.
- * Complaints come back in the order they were added.
+ *  3. join_run() loads the complaints into a hash table by order id, scans
+ *     the orders file once and keeps, for each id, the best order (the
+ *     caller's `better` decides between rows with the same id), then hands
+ *     each complaint its order, or none. When the complaints do not fit
+ *     half the memory budget (the tables grow by doubling), both files are
+ *     first split by id into as many parts as needed (a grace hash join),
+ *     and joined part by part; a part that still does not fit takes more
+ *     than one pass over its orders.
+ * Memory is the filter, the stdio buffers and the budget, whatever the rows.
+ * Complaints come back in an order that depends only on what was added.
  *
  * With keep_all, every order is kept (no filter): for a partial (merge.h)
  * whose orders other shards' complaints may refer to.
@@ -39,7 +42,7 @@
 
 #include "formats/error.h"
 
-#define JOIN_MAX_RIGHT 32         /* bytes of an order's payload */
+#define JOIN_MAX_RIGHT 16         /* bytes of an order's payload */
 #define JOIN_DEFAULT_BUDGET (64u << 20)
 
 struct join;

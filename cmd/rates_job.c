@@ -1,14 +1,20 @@
 /*
  * rates_job.c - reading exports into a rates table (see rates_job.h).
  *
- * Complaints: the main thread parses rows and copies each text with a
- * packed record (shop, times, outcome, order id) into the classify pool;
- * workers classify and, one batch at a time, hand the complaints to the join
- * (or to the table, when a complaint has no order id). Orders need no
- * classification: the main thread counts them as they come.
+ * Complaints are parsed first, and quickly: the main thread announces each
+ * order id to the join's filter and spools the row (a packed record: shop,
+ * times, outcome, order id; and the text) to a temporary file. Then, while
+ * the main thread reads the orders, a feeder thread hands the spooled rows
+ * to the classify pool, whose workers classify and pass the complaints on
+ * to the join (or to the table, when a complaint has no order id). So the
+ * classification - the costly part - runs beside the orders' inflate and
+ * parse instead of before them, and the filter is complete before the first
+ * order arrives, as the join needs.
  */
 #include "cmd/rates_job.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,8 +46,14 @@ int rates_job_init(struct rates_job *job, const struct rates_config *cfg,
 	return EXIT_OK;
 }
 
+static int finish_classifying(struct rates_job *job);
+
 void rates_job_release(struct rates_job *job)
 {
+	finish_classifying(job);
+	if (job->spool)
+		fclose(job->spool);
+	free(job->spool_buf);
 	join_free(job->join);
 	rates_free(job->rates);
 	shop_table_free(job->shops);
@@ -145,6 +157,7 @@ static int read_files(struct rates_job *job, const char *const *files, size_t n,
 		struct export_stats st;
 		struct error err;
 		job->file = strcmp(files[i], "-") ? files[i] : "(stdin)";
+		job->file_index = i;
 		int rc = export_read(files[i], job->eo, on_row, job, &st, &err);
 		progress_done(&pg);
 		if (rc < 0) {
@@ -170,7 +183,25 @@ static int read_files(struct rates_job *job, const char *const *files, size_t n,
 	return status;
 }
 
-/* A complaint travels to the workers as its packed record, then its order id. */
+/* ---- complaints: spooled, then classified beside the orders ---- */
+
+/* A spooled complaint: this head, the packed record with its order id, the text. */
+struct spool_head {
+	uint64_t line;
+	uint32_t file;               /* index in the complaints files */
+	uint32_t rec_len, text_len;
+};
+
+#define SPOOL_BUFFER (1u << 20)
+
+static int spool_failed(struct rates_job *job)
+{
+	error_set(&job->err, "", "cannot write the complaints' temporary file: %s "
+		  "(is $TMPDIR full?)", strerror(errno));
+	job->failed = 1;
+	return 1;
+}
+
 static int on_complaint(void *ctx, const struct export_row *row)
 {
 	struct rates_job *job = ctx;
@@ -192,9 +223,14 @@ static int on_complaint(void *ctx, const struct export_row *row)
 		memcpy(rec + RATES_COMPLAINT_BYTES, id, id_len);
 		join_expect(job->join, id, id_len);
 	}
-	if (classify_pool_add(job->pool, job->file, row->rec->line, text ? text : "", text_len,
-			      rec, RATES_COMPLAINT_BYTES + id_len) < 0)
-		job->failed = 1;
+	struct spool_head h = {
+		row->rec->line, (uint32_t)job->file_index,
+		(uint32_t)(RATES_COMPLAINT_BYTES + id_len), (uint32_t)text_len,
+	};
+	if (fwrite(&h, sizeof(h), 1, job->spool) != 1 ||
+	    fwrite(rec, 1, h.rec_len, job->spool) != h.rec_len ||
+	    fwrite(text, 1, text_len, job->spool) != text_len)
+		return spool_failed(job);
 	return job->failed;
 }
 
@@ -214,53 +250,127 @@ static int complaints_classified(void *ctx, const struct pool_batch *b)
 		c.primary = res->primary;
 		c.points = res->points;
 		if (res->invalid || res->limited) {
-			struct rates_totals *t = rates_totals(job->rates);
 			if (res->invalid)
-				t->texts_invalid++;
+				job->texts_invalid++;
 			if (res->limited)
-				t->texts_limited++;
+				job->texts_limited++;
 			if (!job->note[0])
 				snprintf(job->note, sizeof(job->note), "%s:%llu: %s", b->file,
 					 (unsigned long long)b->line[i],
 					 res->limited ? "a rule hit the match limit"
 						      : "invalid UTF-8 in the text (replaced)");
 		}
-		if (!id_len) {
-			if (rates_add_complaint(job->rates, &c, NULL) < 0)
-				return -1;
-			continue;
-		}
+		/* Even a complaint with no order id goes through the join (its
+		 * empty id meets no order): the table is the main thread's while
+		 * the orders are read. */
 		rates_complaint_pack(&c, packed);
 		if (join_add_left(job->join, (const char *)rec + RATES_COMPLAINT_BYTES, id_len,
-				  packed, sizeof(packed), &job->err) < 0)
+				  packed, sizeof(packed), &job->feed_err) < 0)
 			return -1;
 	}
 	return 0;
 }
 
+/* The feeder thread: spooled complaints into the pool, in batches. */
+static void *feed(void *v)
+{
+	struct rates_job *job = v;
+	struct spool_head h;
+	char *buf = NULL;
+	size_t cap = 0;
+
+	while (fread(&h, sizeof(h), 1, job->spool) == 1) {
+		size_t need = (size_t)h.rec_len + h.text_len;
+		if (need > cap) {
+			char *b = realloc(buf, need);
+			if (!b) {
+				job->feed_failed = 1;
+				break;
+			}
+			buf = b;
+			cap = need;
+		}
+		if (fread(buf, 1, need, job->spool) != need) {
+			error_set(&job->feed_err, "", "the complaints' temporary file is short");
+			job->feed_failed = 1;
+			break;
+		}
+		if (classify_pool_add(job->pool, job->complaint_files[h.file], h.line,
+				      buf + h.rec_len, h.text_len, buf, h.rec_len) < 0) {
+			job->feed_failed = 1;
+			break;
+		}
+	}
+	if (ferror(job->spool)) {
+		error_set(&job->feed_err, "", "cannot read the complaints' temporary file: %s",
+			  strerror(errno));
+		job->feed_failed = 1;
+	}
+	if (classify_pool_finish(job->pool) < 0)
+		job->feed_failed = 1;
+	free(buf);
+	return NULL;
+}
+
 int rates_job_read_complaints(struct rates_job *job, const char *const *files, size_t n)
 {
-	int status;
+	if (!(job->spool = tmpfile())) {
+		fprintf(stderr, "tousu: cannot create a temporary file: %s (set TMPDIR to a "
+			"writable folder)\n", strerror(errno));
+		return EXIT_DATA;
+	}
+	if ((job->spool_buf = malloc(SPOOL_BUFFER)))
+		setvbuf(job->spool, job->spool_buf, _IOFBF, SPOOL_BUFFER);
+	job->complaint_files = files;
+	int status = read_files(job, files, n, KIND_COMPLAINTS, on_complaint);
+	if (job->failed) {
+		error_print(stderr, &job->err);
+		return EXIT_DATA;
+	}
+	return status;
+}
 
-	job->pool = classify_pool_new(job->classifier, job->threads, job->match_limit,
+/* Starts classifying the spooled complaints on the pool's workers. */
+static int start_classifying(struct rates_job *job)
+{
+	if (!job->spool)
+		return EXIT_OK;
+	if (fflush(job->spool) != 0 || fseeko(job->spool, 0, SEEK_SET) != 0) {
+		spool_failed(job);
+		error_print(stderr, &job->err);
+		return EXIT_DATA;
+	}
+	/* The orders' inflate and parse decide how long the run takes; the
+	 * classification fills the time they leave. */
+	job->pool = classify_pool_new(job->classifier, job->threads, job->match_limit, 10,
 				      complaints_classified, job);
-	if (!job->pool) {
+	if (!job->pool || pthread_create(&job->feeder, NULL, feed, job) != 0) {
 		fputs("tousu: out of memory\n", stderr);
 		return EXIT_DATA;
 	}
-	status = read_files(job, files, n, KIND_COMPLAINTS, on_complaint);
-	if (classify_pool_finish(job->pool) < 0)
-		job->failed = 1;
+	job->feeding = 1;
+	return EXIT_OK;
+}
+
+/* Waits for the classification to end; EXIT_DATA after printing why it failed. */
+static int finish_classifying(struct rates_job *job)
+{
+	if (!job->feeding)
+		return EXIT_OK;
+	pthread_join(job->feeder, NULL);
+	job->feeding = 0;
+	rates_totals(job->rates)->texts_invalid += job->texts_invalid;
+	rates_totals(job->rates)->texts_limited += job->texts_limited;
 	classify_pool_free(job->pool);
 	job->pool = NULL;
-	if (job->failed) {
-		if (job->err.msg[0])
-			error_print(stderr, &job->err);
+	if (job->feed_failed) {
+		if (job->feed_err.msg[0])
+			error_print(stderr, &job->feed_err);
 		else
 			fputs("tousu: out of memory\n", stderr);
 		return EXIT_DATA;
 	}
-	return status;
+	return EXIT_OK;
 }
 
 static int on_order(void *ctx, const struct export_row *row)
@@ -287,7 +397,13 @@ static int on_order(void *ctx, const struct export_row *row)
 
 int rates_job_read_orders(struct rates_job *job, const char *const *files, size_t n)
 {
-	int status = read_files(job, files, n, KIND_ORDERS, on_order);
+	int status = start_classifying(job);
+	if (status != EXIT_OK)
+		return status;
+	status = read_files(job, files, n, KIND_ORDERS, on_order);
+	int classified = finish_classifying(job);
+	if (classified != EXIT_OK)
+		return classified;
 	if (job->failed) {
 		if (job->err.msg[0])
 			error_print(stderr, &job->err);

@@ -4,11 +4,14 @@
  * write the rows, a chart or a partial.
  *
  * The steps, in this order:
- *  1. rates_job_read_complaints(): each complaint is classified on the
- *     pool's workers, then goes to the join by its order id (or, without
- *     one, straight into the table);
- *  2. rates_job_read_orders(): each order is counted, and its id, shop and
- *     finished time go to the join;
+ *  1. rates_job_read_complaints(): each complaint is spooled to a temporary
+ *     file (in $TMPDIR: about the size of the complaints' texts) and its
+ *     order id announced to the join;
+ *  2. rates_job_read_orders(): the spooled complaints are classified on
+ *     worker threads while the orders are read; each complaint then goes to
+ *     the join by its order id (or, without one, straight into the table),
+ *     each order is counted and its id, shop and finished time go to the
+ *     join;
  *  3. rates_job_join(): each complaint meets its order and is counted;
  *  4. rates_job_write(), or rates_job_write_partial() instead of 3 and 4.
  * Reading prints what each file lost (rejected rows) on stderr, as every
@@ -20,6 +23,7 @@
 #ifndef TOUSU_RATES_JOB_H
 #define TOUSU_RATES_JOB_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -46,9 +50,18 @@ struct rates_job {
 	struct export_options *eo;
 	struct input_flags *in;
 	const char *file;            /* the file being read, for messages */
-	struct classify_pool *pool;
+	size_t file_index;
 	int failed;                  /* out of memory or a join error: stop */
 	struct error err;
+	/* Complaints wait in a spool until the orders are read beside them. */
+	FILE *spool;
+	char *spool_buf;
+	const char *const *complaint_files;
+	struct classify_pool *pool;
+	pthread_t feeder;
+	int feeding, feed_failed;
+	struct error feed_err;
+	uint64_t texts_invalid, texts_limited;  /* the workers' counts */
 	char note[640];              /* the first bad text, with file and line */
 	const char **type_ids;       /* rates_job_type_ids(); merge sets them */
 };
