@@ -16,13 +16,19 @@
  * has no type.
  */
 #define DAY_BIAS 719529         /* days from 0000-01-01 to 1970-01-01, plus 1 */
+#define FIRST_DAY (-719528)     /* 0000-01-01 */
+#define LAST_DAY 2932896        /* 9999-12-31 */
 #define TYPE_ORDERS 255
 
+/* 16 bytes a shop: the offset (40 bits) and length (24 bits) of its name in
+ * name_buf, NAME_NONE when it has none yet, and the time it was seen. */
 struct shop_name {
-	uint64_t off;                /* in names; UINT64_MAX: none yet */
+	uint64_t at;
 	int64_t time;
-	uint32_t len;
 };
+#define NAME_NONE UINT64_MAX
+#define NAME_MAX_LEN ((1u << 24) - 1)
+#define NAME_MAX_OFF ((1ULL << 40) - 1)
 
 struct rates {
 	struct rates_config cfg;
@@ -32,12 +38,14 @@ struct rates {
 	/* Cells: counters[i * width ...]. BY_SHOP indexes them by shop. */
 	uint64_t *counters;
 	size_t n_cells, cap_cells;
+	size_t zeroed;               /* cells cleared so far: memory is touched
+				      * only as shops appear, not by doubling */
 	uint64_t *keys;              /* per cell, for the hashed groupings */
 	uint32_t *slots;             /* open addressing: cell + 1, 0 empty */
 	size_t n_slots;
 	/* Shop names, back to back, NUL-terminated. */
 	struct shop_name *names;
-	size_t n_names;
+	size_t n_names, cap_names;   /* set up so far / allocated */
 	char *name_buf;
 	size_t name_len, name_cap;
 };
@@ -156,7 +164,6 @@ static int reserve_cells(struct rates *r, size_t n)
 	uint64_t *c = realloc(r->counters, cap * r->width * sizeof(*c));
 	if (!c)
 		return -1;
-	memset(c + r->cap_cells * r->width, 0, (cap - r->cap_cells) * r->width * sizeof(*c));
 	r->counters = c;
 	if (r->cfg.by != BY_SHOP) {
 		uint64_t *k = realloc(r->keys, cap * sizeof(*k));
@@ -166,6 +173,18 @@ static int reserve_cells(struct rates *r, size_t n)
 	}
 	r->cap_cells = cap;
 	return 0;
+}
+
+/* Cells [0, n) exist and are zero where never counted; n <= cap_cells. */
+static void use_cells(struct rates *r, size_t n)
+{
+	if (n > r->zeroed) {
+		memset(r->counters + r->zeroed * r->width, 0,
+		       (n - r->zeroed) * r->width * sizeof(*r->counters));
+		r->zeroed = n;
+	}
+	if (n > r->n_cells)
+		r->n_cells = n;
 }
 
 static uint64_t mix64(uint64_t x)
@@ -213,7 +232,8 @@ static uint64_t *cell_by_key(struct rates *r, uint64_t key)
 		return NULL;
 	if (reserve_cells(r, r->n_cells + 1) < 0)
 		return NULL;
-	size_t i = r->n_cells++;
+	size_t i = r->n_cells;
+	use_cells(r, i + 1);
 	size_t h = mix64(key) & (r->n_slots - 1);
 	while (r->slots[h])
 		h = (h + 1) & (r->n_slots - 1);
@@ -256,21 +276,30 @@ static uint64_t *cell_for(struct rates *r, uint32_t shop, int64_t t, unsigned ty
 			return NULL;
 		}
 		/* Outside 0000-9999 a period cannot be named: treat as no time. */
-		if (day + DAY_BIAS <= 0 || day + DAY_BIAS >= (1 << 24)) {
+		if (day < FIRST_DAY || day > LAST_DAY) {
 			*why = 2;
 			return NULL;
 		}
+	}
+	int64_t period = 0;
+	if (rates_by_has_period(by)) {
+		period = period_start(by, day);
+		/* Nor can a week that began in year -1 (0000-01-01 is a Saturday);
+		 * its code would not be positive and would corrupt the key. */
+		if (period < FIRST_DAY) {
+			*why = 2;
+			return NULL;
+		}
+		period += DAY_BIAS;
 	}
 	if (by == BY_SHOP) {
 		if (reserve_cells(r, (size_t)shop + 1) < 0) {
 			*why = -1;
 			return NULL;
 		}
-		if (shop >= r->n_cells)
-			r->n_cells = (size_t)shop + 1;
+		use_cells(r, (size_t)shop + 1);
 		return r->counters + (size_t)shop * r->width;
 	}
-	int64_t period = rates_by_has_period(by) ? period_start(by, day) + DAY_BIAS : 0;
 	uint32_t key_shop = rates_by_has_shop(by) ? shop : UINT32_MAX;
 	uint64_t *c = cell_by_key(r, make_key(key_shop, period, rates_by_has_type(by) ? type_code : 0));
 	if (!c)
@@ -351,8 +380,7 @@ int rates_add_cell(struct rates *r, uint32_t shop, int32_t period, int type,
 	if (r->cfg.by == BY_SHOP) {
 		if (reserve_cells(r, (size_t)shop + 1) < 0)
 			return -1;
-		if (shop >= r->n_cells)
-			r->n_cells = (size_t)shop + 1;
+		use_cells(r, (size_t)shop + 1);
 		c = r->counters + (size_t)shop * r->width;
 	} else {
 		unsigned type_code = type < 0 ? 0 : type == TYPE_ORDERS ? TYPE_ORDERS
@@ -471,26 +499,26 @@ int rates_see_name(struct rates *r, uint32_t shop, const char *name, size_t len,
 {
 	if (shop == RATES_NO_SHOP || !len)
 		return 0;
-	if (shop >= r->n_names) {
-		size_t n = r->n_names ? r->n_names : 1024;
+	if (shop >= r->cap_names) {
+		size_t n = r->cap_names ? r->cap_names : 1024;
 		while (n <= shop)
 			n *= 2;
 		struct shop_name *s = realloc(r->names, n * sizeof(*s));
 		if (!s)
 			return -1;
-		for (size_t i = r->n_names; i < n; i++)
-			s[i] = (struct shop_name){UINT64_MAX, RATES_NO_TIME, 0};
 		r->names = s;
-		r->n_names = n;
+		r->cap_names = n;
 	}
+	for (; r->n_names <= shop; r->n_names++)
+		r->names[r->n_names] = (struct shop_name){NAME_NONE, RATES_NO_TIME};
 	struct shop_name *sn = &r->names[shop];
 	if (memchr(name, '\0', len))
 		len = strlen(name);
-	if (len > UINT32_MAX)
-		len = UINT32_MAX;
-	if (sn->off != UINT64_MAX) {
-		const char *old = r->name_buf + sn->off;
-		size_t old_len = sn->len;
+	if (len > NAME_MAX_LEN)
+		len = NAME_MAX_LEN;
+	if (sn->at != NAME_NONE) {
+		const char *old = r->name_buf + (sn->at & NAME_MAX_OFF);
+		size_t old_len = (size_t)(sn->at >> 40);
 		if (t < sn->time)
 			return 0;
 		if (t == sn->time) {
@@ -506,13 +534,16 @@ int rates_see_name(struct rates *r, uint32_t shop, const char *name, size_t len,
 		if (len <= old_len) {
 			/* Reuse the old bytes: a shop renamed on every row must not
 			 * make the buffer grow with the rows. */
-			memcpy(r->name_buf + sn->off, name, len);
-			r->name_buf[sn->off + len] = '\0';
+			uint64_t off = sn->at & NAME_MAX_OFF;
+			memcpy(r->name_buf + off, name, len);
+			r->name_buf[off + len] = '\0';
 			sn->time = t;
-			sn->len = (uint32_t)len;
+			sn->at = off | (uint64_t)len << 40;
 			return 0;
 		}
 	}
+	if (r->name_len + len + 1 > NAME_MAX_OFF)
+		return -1;
 	if (r->name_len + len + 1 > r->name_cap) {
 		size_t cap = r->name_cap ? r->name_cap : 4096;
 		while (cap < r->name_len + len + 1)
@@ -525,23 +556,22 @@ int rates_see_name(struct rates *r, uint32_t shop, const char *name, size_t len,
 	}
 	memcpy(r->name_buf + r->name_len, name, len);
 	r->name_buf[r->name_len + len] = '\0';
-	sn->off = r->name_len;
+	sn->at = r->name_len | (uint64_t)len << 40;
 	sn->time = t;
-	sn->len = (uint32_t)len;
 	r->name_len += len + 1;
 	return 0;
 }
 
 const char *rates_shop_name(const struct rates *r, uint32_t shop, int64_t *time)
 {
-	if (shop >= r->n_names || r->names[shop].off == UINT64_MAX) {
+	if (shop >= r->n_names || r->names[shop].at == NAME_NONE) {
 		if (time)
 			*time = RATES_NO_TIME;
 		return "";
 	}
 	if (time)
 		*time = r->names[shop].time;
-	return r->name_buf + r->names[shop].off;
+	return r->name_buf + (r->names[shop].at & NAME_MAX_OFF);
 }
 
 /* ---- rows ---- */
@@ -696,6 +726,7 @@ int rates_view(struct rates *r, const struct rates_view_options *o, struct rates
 		key_parts(r, i, &row->shop, &row->period, &row->type);
 		row->counters = r->counters + i * r->width;
 		row->orders = row->counters[C_ORDERS];
+		row->percentile = NAN;
 		if (row->type == TYPE_ORDERS)
 			continue;  /* the orders behind type rows, not a row */
 		if (row->type >= 0)

@@ -7,6 +7,9 @@
 #   small:      about 200 MB of orders CSV uncompressed
 #   large:      over 2 GB of orders CSV uncompressed
 #   complaints: over 2 million complaint rows
+#   rates:      20 million orders and 2 million complaints (issue 4's job)
+#   shops-1k, shops-1m: the same rows over a thousand and a million shops,
+#               for the memory each shop costs
 # BENCH_ROUNDS (default 3) runs of each; the best time of each is compared,
 # and the largest peak RSS is shown.
 set -eu
@@ -18,12 +21,15 @@ ROUNDS=${BENCH_ROUNDS:-3}
 SMALL_ORDERS=${BENCH_SMALL_ORDERS:-1200000}
 LARGE_ORDERS=${BENCH_LARGE_ORDERS:-12500000}
 COMPLAINTS=${BENCH_COMPLAINTS:-2200000}
+RATES_ORDERS=${BENCH_RATES_ORDERS:-20000000}
+RATES_COMPLAINTS=${BENCH_RATES_COMPLAINTS:-2000000}
+BASELINES=${BENCH_BASELINES:-1}   # 0: skip Miller and sqlite3 (minutes each)
 mkdir -p "$DIR"
 
 make_data() {  # NAME ORDERS [MORE SAMPLE OPTIONS]
 	name=$1 orders=$2
 	shift 2
-	if [ ! -f "$DIR/$name/orders.csv.gz" ]; then
+	if [ ! -f "$DIR/$name/complaints.csv.gz" ]; then
 		echo "bench: writing $DIR/$name ($orders orders) with tousu sample..." >&2
 		$TOUSU sample --orders "$orders" --shops 20000 --seed 7 --chats 0 \
 			--gzip --gzip-member-size 64M --threads 2 --quiet "$@" --out "$DIR/$name"
@@ -73,3 +79,73 @@ bench "classify complaints" "$DIR/complaints/complaints.csv.gz" $TOUSU classify
 echo "complaint rows: $rows"
 echo "targets: inspect <= 1.15 on the large file with the same RSS for both sizes;"
 echo "         classify <= 1.5"
+
+# ---- rates: orders and complaints together, against zread over both ----
+
+make_data rates "$RATES_ORDERS" --complaints "$RATES_COMPLAINTS"
+make_data shops-1k 3000000 --complaints 300000 --shops 1000
+make_data shops-1m 3000000 --complaints 300000 --shops 1000000
+R=$DIR/rates
+# LABEL COMMAND...: like bench, but the floor is zread over both files.
+bench2() {
+	label=$1
+	shift
+	: > "$DIR/.z"; : > "$DIR/.t"; : > "$DIR/.m"
+	i=0
+	while [ $i -lt "$ROUNDS" ]; do
+		measure sh -c "$ZREAD $R/orders.csv.gz && $ZREAD $R/complaints.csv.gz" |
+			cut -d' ' -f1 >> "$DIR/.z"
+		r=$(measure "$@")
+		echo "$r" | cut -d' ' -f1 >> "$DIR/.t"
+		echo "$r" | cut -d' ' -f2 >> "$DIR/.m"
+		i=$((i + 1))
+	done
+	z=$(best < "$DIR/.z"); t=$(best < "$DIR/.t"); m=$(sort -n "$DIR/.m" | tail -n 1)
+	printf '%-22s %11s %8.2f s %8.2f s %7.3f %9.1f MiB\n' "$label" "both files" "$z" "$t" \
+		"$(echo "$t / $z" | bc -l)" "$(echo "$m / 1024" | bc -l)"
+}
+echo
+echo "rates: $(zcat $R/orders.csv.gz | wc -l) order lines, $(zcat $R/complaints.csv.gz | wc -l) complaint lines"
+printf '%-22s %11s %10s %10s %7s %13s\n' job input zread tousu ratio "peak RSS"
+bench2 "rates --by shop" $TOUSU rates --orders $R/orders.csv.gz --complaints $R/complaints.csv.gz
+bench2 "rates --by shop,day" $TOUSU rates --by shop,day --orders $R/orders.csv.gz \
+	--complaints $R/complaints.csv.gz
+
+# Memory per shop: the same rows over 1,000 and 1,000,000 shops.
+rss() {  # DIR: peak RSS in KiB of tousu rates over DIR's files
+	measure $TOUSU rates --orders "$1/orders.csv.gz" --complaints "$1/complaints.csv.gz" |
+		cut -d' ' -f2
+}
+shops() {  # DIR: distinct shops in the output
+	$TOUSU rates --orders "$1/orders.csv.gz" --complaints "$1/complaints.csv.gz" \
+		2>/dev/null | tail -n +2 | wc -l
+}
+k1=$(rss "$DIR/shops-1k"); m1=$(rss "$DIR/shops-1m")
+s1=$(shops "$DIR/shops-1k"); s2=$(shops "$DIR/shops-1m")
+echo "memory: $s1 shops ${k1} KiB, $s2 shops ${m1} KiB: \
+$(echo "($m1 - $k1) * 1024 / ($s2 - $s1)" | bc) bytes per shop"
+small=$(measure $TOUSU rates --orders "$DIR/small/orders.csv.gz" \
+	--complaints "$DIR/small/complaints.csv.gz" | cut -d' ' -f2)
+large=$(rss "$R")
+echo "memory against rows: $(zcat $DIR/small/orders.csv.gz | wc -l) order lines ${small} KiB;" \
+	"$(zcat $R/orders.csv.gz | wc -l) order lines ${large} KiB"
+
+# The same counts in other tools (per shop: orders, complaints, rate; no
+# classification, no window, no join checks), once each: minutes, not seconds.
+if [ "$BASELINES" = 1 ]; then
+	command -v mlr >/dev/null && command -v sqlite3 >/dev/null || sh tests/deps.sh miller sqlite3
+	t=$(measure sh -c "mlr --icsv --otsv --gzin count -g shop_id $R/orders.csv.gz > $DIR/.mo &&
+		mlr --icsv --otsv --gzin count -g shop_id $R/complaints.csv.gz > $DIR/.mc &&
+		mlr --tsv join -j shop_id --lp o_ --rp c_ -f $DIR/.mo $DIR/.mc" | cut -d' ' -f1)
+	echo "Miller (mlr count per shop, both files, join): $t s"
+	t=$(measure sh -c "rm -f $DIR/.db && zcat $R/orders.csv.gz > $DIR/.o.csv &&
+		zcat $R/complaints.csv.gz > $DIR/.c.csv &&
+		sqlite3 $DIR/.db '.mode csv' '.import $DIR/.o.csv o' '.import $DIR/.c.csv c' \
+		'select o.shop_id, o.n, c.n, 1.0 * c.n / o.n from (select shop_id, count(*) n
+		 from o group by shop_id) o left join (select shop_id, count(*) n from c group
+		 by shop_id) c using (shop_id);'" | cut -d' ' -f1)
+	rm -f "$DIR/.db" "$DIR/.o.csv" "$DIR/.c.csv" "$DIR/.mo" "$DIR/.mc"
+	echo "sqlite3 (zcat, .import, group by, join): $t s"
+fi
+echo "targets: rates <= 1.2 x zread over both files; memory < 300 bytes per shop, not"
+echo "         growing with rows"
