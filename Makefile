@@ -18,8 +18,9 @@ ALLFLAGS  = -std=c17 -D_GNU_SOURCE -I. $(WARNINGS) $(CFLAGS) -pthread -MMD -MP
 LDLIBS   := -lcsv -lpcre2-8 -lz -lm -pthread
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
-DEB_BUILD := build-essential zlib1g-dev libcsv-dev libpcre2-dev uthash-dev
-DEB_TEST  := libcmocka-dev clang python3 gzip gnuplot-nox fonts-wqy-microhei valgrind
+DEB_BUILD := build-essential zlib1g-dev libcsv-dev libpcre2-dev
+DEB_DEMO  := gnuplot-nox fonts-wqy-microhei
+DEB_TEST  := libcmocka-dev clang python3 gzip gnuplot-nox fonts-wqy-microhei valgrind sqlite3
 DEB_BENCH := time bc miller sqlite3
 
 # The default rules are compiled in, so tousu works with no files installed.
@@ -89,7 +90,8 @@ deps:
 deps-test:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
-demo: deps
+demo:
+	@sh tests/deps.sh $(DEB_BUILD) $(DEB_DEMO)
 	@$(MAKE) --no-print-directory tousu
 	@sh samples/demo.sh
 

@@ -475,6 +475,19 @@ static void put_plot(struct gnuplot *g)
 		}
 		break;
 	case GNUPLOT_TYPES:
+		/* gnuplot's default colours repeat after eight: twenty distinct
+		 * ones (Kelly's contrast set), one per complaint type. */
+		puts_(g, "set linetype 1 lc rgb '#4a7ab5'\nset linetype 2 lc rgb '#f3a712'\n"
+			 "set linetype 3 lc rgb '#875692'\nset linetype 4 lc rgb '#f38400'\n"
+			 "set linetype 5 lc rgb '#a1caf1'\nset linetype 6 lc rgb '#be0032'\n"
+			 "set linetype 7 lc rgb '#c2b280'\nset linetype 8 lc rgb '#848482'\n"
+			 "set linetype 9 lc rgb '#008856'\nset linetype 10 lc rgb '#e68fac'\n"
+			 "set linetype 11 lc rgb '#0067a5'\nset linetype 12 lc rgb '#f99379'\n"
+			 "set linetype 13 lc rgb '#604e97'\nset linetype 14 lc rgb '#b3446c'\n"
+			 "set linetype 15 lc rgb '#dcd300'\nset linetype 16 lc rgb '#882d17'\n"
+			 "set linetype 17 lc rgb '#8db600'\nset linetype 18 lc rgb '#654522'\n"
+			 "set linetype 19 lc rgb '#e25822'\nset linetype 20 lc rgb '#2b3d26'\n"
+			 "set linetype cycle 20\n");
 		puts_(g, "set style data histograms\n"
 			 "set style histogram rowstacked\n"
 			 "set style fill solid 0.8 border -1\n"
