@@ -48,7 +48,7 @@ static void put_string(struct writer *w, const char *s, size_t len)
 }
 
 static void put_config(struct writer *w, const struct rates_config *cfg,
-		       const char *const *type_ids)
+		       const char *const *type_ids, uint64_t rules)
 {
 	put_varint(w, (uint64_t)cfg->by);
 	put_signed(w, cfg->tz);
@@ -57,6 +57,7 @@ static void put_config(struct writer *w, const struct rates_config *cfg,
 	put_varint(w, cfg->n_types);
 	for (size_t t = 0; t < cfg->n_types; t++)
 		put_string(w, type_ids[t], strlen(type_ids[t]));
+	put_varint(w, rules);
 }
 
 static void put_totals(struct writer *w, const struct rates_totals *t)
@@ -113,7 +114,8 @@ static int put_right(void *ctx, const char *key, size_t key_len, const void *pay
 }
 
 int partial_write(int fd, const struct rates *r, const struct shop_table *shops,
-		  struct join *j, const char *const *type_ids, struct error *err)
+		  struct join *j, const char *const *type_ids, uint64_t rules,
+		  struct error *err)
 {
 	const struct rates_config *cfg = rates_config(r);
 	struct writer w = {0};
@@ -128,7 +130,7 @@ int partial_write(int fd, const struct rates *r, const struct shop_table *shops,
 	}
 	gzbuffer(w.gz, 1u << 20);
 	put_bytes(&w, PARTIAL_MAGIC, strlen(PARTIAL_MAGIC));
-	put_config(&w, cfg, type_ids);
+	put_config(&w, cfg, type_ids, rules);
 	put_totals(&w, rates_totals((struct rates *)r));
 
 	put_varint(&w, n_shops);
@@ -183,6 +185,10 @@ static int bad(struct reader *rd, const char *what)
 	if (!rd->failed) {
 		int zerr = 0;
 		const char *msg = gzerror(rd->gz, &zerr);
+		/* zlib's message starts with the path, which err names already. */
+		size_t plen = strlen(rd->path);
+		if (!strncmp(msg, rd->path, plen) && !strncmp(msg + plen, ": ", 2))
+			msg += plen + 2;
 		if (zerr != Z_OK && zerr != Z_STREAM_END)
 			error_set(rd->err, rd->path, "not a readable partial: %s (%s)", msg, what);
 		else
@@ -297,6 +303,11 @@ static int get_header(struct reader *rd, struct partial_header *h)
 			return rd->failed ? -1 : error_set(rd->err, rd->path, "out of memory");
 		}
 	}
+	h->rules = get_varint(rd, "rules");
+	if (rd->failed) {
+		partial_header_release(h);
+		return -1;
+	}
 	return 0;
 }
 
@@ -337,6 +348,9 @@ int partial_header_same(const struct partial_header *a, const struct partial_hea
 		if (strcmp(a->type_ids[t], b->type_ids[t]))
 			return error_set(err, path, "made with other rules (type %zu is %s, not %s)",
 					 t + 1, b->type_ids[t], a->type_ids[t]);
+	if (a->rules != b->rules)
+		return error_set(err, path, "made with other rules (the same types, other "
+				 "patterns or points) than the first partial");
 	return 0;
 }
 
@@ -353,11 +367,11 @@ static int map_shop(struct reader *rd, const uint32_t *map, size_t n, uint32_t *
 
 int partial_load(const char *path, enum partial_part part, struct rates *r,
 		 struct shop_table *shops, struct join *j, const char *const *type_ids,
-		 struct error *err)
+		 uint64_t rules, struct error *err)
 {
 	int counts = part == PARTIAL_COUNTS;
 	const struct rates_config *cfg = rates_config(r);
-	struct partial_header mine = {*cfg, (char **)type_ids}, theirs;
+	struct partial_header mine = {*cfg, (char **)type_ids, rules}, theirs;
 	struct reader rd;
 	uint32_t *map = NULL;
 	uint64_t counters[MAX_COUNTERS];
@@ -394,13 +408,22 @@ int partial_load(const char *path, enum partial_part part, struct rates *r,
 	}
 
 	uint64_t n_shops = get_varint(&rd, "shops");
+	if (!rd.failed && n_shops > UINT32_MAX)
+		bad(&rd, "shops");
 	if (rd.failed)
 		goto out;
-	if (n_shops > UINT32_MAX || !(map = malloc((n_shops ? n_shops : 1) * sizeof(*map)))) {
-		error_set(err, path, "out of memory");
-		goto out;
-	}
+	/* The count is not trusted with memory: the map grows as shops are read. */
+	size_t map_cap = 0;
 	for (uint64_t i = 0; i < n_shops && !rd.failed; i++) {
+		if (i == map_cap) {
+			uint32_t *m = realloc(map, (map_cap ? 2 * map_cap : 1024) * sizeof(*map));
+			if (!m) {
+				error_set(err, path, "out of memory");
+				goto out;
+			}
+			map = m;
+			map_cap = map_cap ? 2 * map_cap : 1024;
+		}
 		size_t len = get_string(&rd, "shops");
 		int64_t idx = rd.failed ? 0 : shop_table_intern(shops, rd.str, len);
 		if (idx < 0) {
@@ -419,14 +442,24 @@ int partial_load(const char *path, enum partial_part part, struct rates *r,
 	uint64_t n_cells = get_varint(&rd, "cells");
 	for (uint64_t i = 0; i < n_cells && !rd.failed; i++) {
 		uint64_t s = get_varint(&rd, "cells");
-		uint32_t shop = s ? (uint32_t)(s - 1) : RATES_NO_SHOP;
-		int32_t period = (int32_t)get_signed(&rd, "cells");
-		int type = (int)get_signed(&rd, "cells");
+		int64_t period = get_signed(&rd, "cells");
+		int64_t type = get_signed(&rd, "cells");
 		for (size_t k = 0; k < width; k++)
 			counters[k] = get_varint(&rd, "cells");
-		if (rd.failed || map_shop(&rd, map, n_shops, &shop) < 0)
+		if (rd.failed)
 			break;
-		if (counts && rates_add_cell(r, shop, period, type, counters) < 0) {
+		/* Only cells of this grouping: the gzip CRC is checked at the end,
+		 * and damage must not reach the table before (a cell without a
+		 * shop in --by shop would be 4 G shops' counters). */
+		uint32_t shop = s ? (uint32_t)(s - 1) : RATES_NO_SHOP;
+		if (s > n_shops || period < INT32_MIN || period > INT32_MAX || type < -1 ||
+		    type > INT32_MAX || !rates_cell_valid(r, shop, (int32_t)period, (int)type)) {
+			bad(&rd, "cells");
+			break;
+		}
+		if (map_shop(&rd, map, n_shops, &shop) < 0)
+			break;
+		if (counts && rates_add_cell(r, shop, (int32_t)period, (int)type, counters) < 0) {
 			error_set(err, path, "out of memory");
 			goto out;
 		}

@@ -4,7 +4,8 @@
  * A partial holds everything a run knows before its last step, so that
  * merging any split of the inputs gives what one run over all of them gives:
  *  - the settings that shape the counts: grouping, period, time zone, the
- *    rule set's type ids (merge refuses partials that differ);
+ *    rule set's type ids and fingerprint (merge refuses partials that
+ *    differ);
  *  - the shops (keys, names and the time each name was seen);
  *  - the cells: the order counts, and complaints that had no order id;
  *  - every other complaint, classified, with its order id, and every order's
@@ -34,6 +35,7 @@
 struct partial_header {
 	struct rates_config cfg;
 	char **type_ids;             /* cfg.n_types of them */
+	uint64_t rules;              /* rules_fingerprint() of the rule set */
 };
 
 /*
@@ -41,7 +43,8 @@ struct partial_header {
  * caller opened and still owns (it is not closed). -1 with err.
  */
 int partial_write(int fd, const struct rates *r, const struct shop_table *shops,
-		  struct join *j, const char *const *type_ids, struct error *err);
+		  struct join *j, const char *const *type_ids, uint64_t rules,
+		  struct error *err);
 
 /* Reads path's header; free it with partial_header_release. */
 int partial_read_header(const char *path, struct partial_header *h, struct error *err);
@@ -65,6 +68,6 @@ enum partial_part { PARTIAL_COUNTS, PARTIAL_ORDERS };
  */
 int partial_load(const char *path, enum partial_part part, struct rates *r,
 		 struct shop_table *shops, struct join *j, const char *const *type_ids,
-		 struct error *err);
+		 uint64_t rules, struct error *err);
 
 #endif

@@ -75,6 +75,47 @@ void rules_free(struct rule_set *rs)
 
 size_t rules_type_count(const struct rule_set *rs) { return rs->n_types; }
 const struct rule_type *rules_type(const struct rule_set *rs, size_t i) { return &rs->types[i]; }
+/* FNV-1a, 64-bit: fast enough for a few thousand patterns, stable across
+ * builds and machines (it is written into partial files). */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+	return fnv(h, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+static uint64_t fnv_int(uint64_t h, long long v)
+{
+	char b[24];
+	return fnv(h, b, (size_t)snprintf(b, sizeof(b), "%lld;", v));
+}
+
+uint64_t rules_fingerprint(const struct rule_set *rs)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < rs->n_types; i++) {
+		const struct rule_type *t = &rs->types[i];
+		h = fnv_str(h, t->id);
+		h = fnv_int(h, t->priority);
+		h = fnv_int(h, t->points);
+		h = fnv_int(h, t->severe_points);
+		h = fnv_str(h, t->platform);
+	}
+	for (size_t i = 0; i < rs->n_atoms; i++) {
+		const struct rule_atom *a = &rs->atoms[i];
+		h = fnv_int(h, a->type);
+		h = fnv_int(h, a->kind);
+		h = fnv_str(h, a->pattern);
+	}
+	return h;
+}
+
 size_t rules_atom_count(const struct rule_set *rs) { return rs->n_atoms; }
 const struct rule_atom *rules_atom(const struct rule_set *rs, size_t i) { return &rs->atoms[i]; }
 

@@ -109,6 +109,14 @@ int rules_type_find(const struct rule_set *rs, const char *id);
 /* The type whose `platform` names include name (exact, after trimming), or -1. */
 int rules_type_for_platform(const struct rule_set *rs, const char *name, size_t len);
 
+/*
+ * A 64-bit fingerprint of what decides a classification: the types (id,
+ * priority, points, platform names) and every pattern with its kind and
+ * type, in order. Two rule sets with the same fingerprint classify alike
+ * (a merge uses it to refuse partials made with other rules).
+ */
+uint64_t rules_fingerprint(const struct rule_set *rs);
+
 size_t rules_atom_count(const struct rule_set *rs);
 const struct rule_atom *rules_atom(const struct rule_set *rs, size_t i);
 

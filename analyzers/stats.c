@@ -14,9 +14,10 @@ void stats_wilson(uint64_t k, uint64_t n, double z, double *low, double *high)
 	double denom = 1.0 + z2 / nn;
 	double center = (p + z2 / (2.0 * nn)) / denom;
 	double half = z * sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn)) / denom;
-	/* Rounding can push the ends a hair outside [0, 1] at k = 0 or k = n. */
-	*low = fmax(0.0, center - half);
-	*high = fmin(1.0, center + half);
+	/* At k = 0 and k = n the ends are exactly 0 and 1; computed, rounding
+	 * leaves them a hair off (3e-18 instead of 0). */
+	*low = k == 0 ? 0.0 : fmax(0.0, center - half);
+	*high = k >= n ? 1.0 : fmin(1.0, center + half);
 }
 
 double stats_median(const double *sorted, size_t n)

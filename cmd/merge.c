@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analyzers/partial.h"
 #include "cmd/cmd.h"
@@ -37,6 +38,36 @@ static const struct command_usage merge_usage = {
 	merge_options,
 };
 
+/* Partials are read twice (see partial.h), so each must be a file, and the
+ * same file twice would count it twice. */
+static int check_paths(char **paths, size_t n)
+{
+	struct stat *seen = calloc(n ? n : 1, sizeof(*seen));
+	int rc = 0;
+
+	if (!n) {
+		fputs("tousu: merge: no partials given\n", stderr);
+		rc = -1;
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!strcmp(paths[i], "-")) {
+			fputs("tousu: merge: a partial is read twice, so it must be a file, not "
+			      "standard input\n", stderr);
+			rc = -1;
+		} else if (seen && stat(paths[i], &seen[i]) == 0) {
+			for (size_t k = 0; k < i && !rc; k++)
+				if (seen[k].st_dev == seen[i].st_dev && seen[k].st_ino == seen[i].st_ino &&
+				    seen[k].st_ino) {
+					fprintf(stderr, "tousu: merge: %s and %s are the same file: it "
+						"would count twice\n", paths[k], paths[i]);
+					rc = -1;
+				}
+		}
+	}
+	free(seen);
+	return rc;
+}
+
 static int run_merge(int argc, char **argv)
 {
 	char **paths;
@@ -48,8 +79,12 @@ static int run_merge(int argc, char **argv)
 	struct rates_job job = {0};
 	struct partial_out partial = {0};
 
-	if (cmd_parse(argc, argv, &merge_usage, "merge", 1, &paths, &n, &status))
+	if (cmd_parse(argc, argv, &merge_usage, "merge", 0, &paths, &n, &status))
 		return status;
+	if (check_paths(paths, n) < 0) {
+		status = EXIT_USAGE;
+		goto out;
+	}
 	if (partial_read_header(paths[0], &first, &err) < 0) {
 		error_print(stderr, &err);
 		status = EXIT_DATA;
@@ -79,10 +114,11 @@ static int run_merge(int argc, char **argv)
 	}
 	for (size_t t = 0; t < first.cfg.n_types; t++)
 		job.type_ids[t] = first.type_ids[t];
+	job.rules = first.rules;
 	for (int part = PARTIAL_COUNTS; part <= PARTIAL_ORDERS; part++)
 		for (size_t i = 0; i < n; i++)
 			if (partial_load(paths[i], (enum partial_part)part, job.rates, job.shops,
-					 job.join, job.type_ids, &err) < 0) {
+					 job.join, job.type_ids, job.rules, &err) < 0) {
 				error_print(stderr, &err);
 				status = EXIT_DATA;
 				goto out;

@@ -44,7 +44,7 @@ int partial_out_write(struct partial_out *p, struct rates_job *job)
 	struct error err;
 	const char *const *ids = rates_job_type_ids(job);
 
-	if (!ids || partial_write(p->fd, job->rates, job->shops, job->join, ids, &err) < 0) {
+	if (!ids || partial_write(p->fd, job->rates, job->shops, job->join, ids, job->rules, &err) < 0) {
 		if (!ids)
 			error_set(&err, NULL, "out of memory");
 		snprintf(err.file, sizeof(err.file), "%s", p->path);

@@ -81,6 +81,16 @@ static int run_rates(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out;
 	}
+	size_t stdin_uses = 0;
+	for (size_t i = 0; i < orders.n; i++)
+		stdin_uses += !strcmp(orders.items[i], "-");
+	for (size_t i = 0; i < complaints.n; i++)
+		stdin_uses += !strcmp(complaints.items[i], "-");
+	if (stdin_uses > 1) {
+		fputs("tousu: rates: standard input (-) can be only one of the exports\n", stderr);
+		status = EXIT_USAGE;
+		goto out;
+	}
 	if (input_flags_apply(&in, &eo, &err) < 0) {
 		error_print(stderr, &err);
 		status = EXIT_USAGE;

@@ -21,6 +21,7 @@ static int parse_window(const char *s, int64_t *days, struct error *err)
 {
 	char *end;
 	long long n = strtoll(s, &end, 10);
+	/* "30d", or a bare "30": days either way. */
 	if (end == s || (*end && strcmp(end, "d")) || n < 1 || n > 100000)
 		return error_set(err, NULL, "--window: '%s' is not a number of days such as 30d", s);
 	*days = n;
@@ -66,6 +67,10 @@ int rates_flags_apply_output(struct rates_flags *f, enum rates_by by,
 	else if (f->output && strlen(f->output) > 4 &&
 		 !strcmp(f->output + strlen(f->output) - 4, ".svg"))
 		c->terminal = GNUPLOT_SVG;
+	for (const char *p = f->output; p && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return error_set(err, NULL, "--output: a file name with control characters "
+					 "cannot be given to gnuplot");
 	c->output = f->output;
 	c->horizontal = f->horizontal;
 	if (!f->top && by == BY_SHOP && (c->kind == GNUPLOT_TOP || c->kind == GNUPLOT_TYPES))

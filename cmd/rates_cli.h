@@ -32,7 +32,8 @@ struct rates_flags {
 	OPT_STRING(0, "asof", &(f).asof, "DATE", "the last day of --window (default: yesterday)")
 
 #define RATES_OUTPUT_OPTIONS(f) \
-	OPT_U64(0, "top", &(f).top, "N", "only the first N rows (charts of shops: default 20)"), \
+	OPT_U64(0, "top", &(f).top, "N", \
+		"only the first N rows (0: all; charts of shops: default 20)"), \
 	OPT_CHOICE(0, "sort", &(f).sort, "rate|wilson|complaints", \
 		   "sort by this, highest first (default: rate for --by shop, else the key)"), \
 	OPT_U64(0, "min-orders", &(f).min_orders, "N", "leave out shops with fewer orders"), \

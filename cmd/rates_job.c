@@ -35,6 +35,8 @@ int rates_job_init(struct rates_job *job, const struct rates_config *cfg,
 	job->cfg = *cfg;
 	job->rs = rs;
 	job->classifier = classifier;
+	if (rs)
+		job->rules = rules_fingerprint(rs);
 	if (!(job->shops = shop_table_new()) || !(job->rates = rates_new(cfg, job->shops))) {
 		fputs("tousu: out of memory\n", stderr);
 		return EXIT_DATA;
@@ -495,12 +497,14 @@ int rates_job_write(struct rates_job *job, const struct rates_output *out, FILE 
 	return EXIT_OK;
 }
 
-static void plural(char *buf, size_t cap, size_t *len, uint64_t n, const char *what)
+/* Appends "N orders what" (or "1 order what") to a list in buf. */
+static void count_of(char *buf, size_t cap, size_t *len, uint64_t n, const char *noun,
+		     const char *what)
 {
 	if (!n || *len >= cap)
 		return;
-	*len += (size_t)snprintf(buf + *len, cap - *len, "%s%llu %s", *len ? ", " : "",
-				 (unsigned long long)n, what);
+	*len += (size_t)snprintf(buf + *len, cap - *len, "%s%llu %s%s %s", *len ? ", " : "",
+				 (unsigned long long)n, noun, n == 1 ? "" : "s", what);
 }
 
 void rates_job_report(struct rates_job *job, const char *command)
@@ -509,24 +513,28 @@ void rates_job_report(struct rates_job *job, const char *command)
 	char buf[1024];
 	size_t len = 0;
 
-	plural(buf, sizeof(buf), &len, t->orders_no_shop, "orders without a shop");
-	plural(buf, sizeof(buf), &len, t->complaints_no_shop,
-	       "complaints without a shop (none on the row or its order)");
-	plural(buf, sizeof(buf), &len, t->orders_no_time, "orders whose created_at does not parse");
-	plural(buf, sizeof(buf), &len, t->complaints_no_time,
-	       "complaints whose filed_at does not parse");
+	count_of(buf, sizeof(buf), &len, t->orders_no_shop, "order", "without a shop");
+	count_of(buf, sizeof(buf), &len, t->complaints_no_shop, "complaint",
+		 "without a shop (none on the row or its order)");
+	count_of(buf, sizeof(buf), &len, t->orders_no_time, "order",
+		 "whose created_at does not parse");
+	count_of(buf, sizeof(buf), &len, t->complaints_no_time, "complaint",
+		 "whose filed_at does not parse");
 	if (len)
 		fprintf(stderr, "tousu: %s: left out %s\n", command, buf);
-	if (rates_totals(job->rates)->orders_no_id)
-		fprintf(stderr, "tousu: %s: %llu orders have no order_id (counted; no complaint "
-			"can refer to them)\n", command, (unsigned long long)rates_totals(job->rates)->orders_no_id);
+	if (t->orders_no_id)
+		fprintf(stderr, "tousu: %s: %llu %s no order_id (counted; no complaint can refer "
+			"to %s)\n", command, (unsigned long long)t->orders_no_id,
+			t->orders_no_id == 1 ? "order has" : "orders have",
+			t->orders_no_id == 1 ? "it" : "them");
 	if (t->no_order)
-		fprintf(stderr, "tousu: %s: %llu complaints have no order in the orders export "
-			"(counted; see no_order)\n", command, (unsigned long long)t->no_order);
+		fprintf(stderr, "tousu: %s: %llu %s no order in the orders export "
+			"(counted; see no_order)\n", command, (unsigned long long)t->no_order,
+			t->no_order == 1 ? "complaint has" : "complaints have");
 	if (t->late)
-		fprintf(stderr, "tousu: %s: %llu complaints were filed more than 15 days after "
-			"their trade ended (not counted; see late_complaints)\n", command,
-			(unsigned long long)t->late);
+		fprintf(stderr, "tousu: %s: %llu %s filed more than 15 days after "
+			"the trade ended (not counted; see late_complaints)\n", command,
+			(unsigned long long)t->late, t->late == 1 ? "complaint was" : "complaints were");
 	if (t->texts_invalid || t->texts_limited) {
 		fprintf(stderr, "tousu: %s: %llu texts with invalid UTF-8, %llu where a rule hit "
 			"the match limit", command, (unsigned long long)t->texts_invalid,

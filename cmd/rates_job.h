@@ -64,6 +64,7 @@ struct rates_job {
 	uint64_t texts_invalid, texts_limited;  /* the workers' counts */
 	char note[640];              /* the first bad text, with file and line */
 	const char **type_ids;       /* rates_job_type_ids(); merge sets them */
+	uint64_t rules;              /* rules_fingerprint(); merge sets it */
 };
 
 /* What the caller wants written. */
