@@ -9,8 +9,9 @@ printf '[harassment]\ninclude = 的\n' > more.rules
 "$TOUSU" rates --orders "$o" --complaints "$c" --by type --extra-rules more.rules \
 	--partial c.part 2>/dev/null
 try() {
-	"$TOUSU" "$@" > out.tsv 2> err.txt
-	echo "tousu $*: exit $?, $(wc -l < out.tsv) lines out"
+	rc=0
+	"$TOUSU" "$@" > out.tsv 2> err.txt || rc=$?
+	echo "tousu $*: exit $rc, $(wc -l < out.tsv) lines out"
 	sed 's/^/  /' err.txt
 }
 try merge a.part b.part
