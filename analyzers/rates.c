@@ -95,7 +95,9 @@ static int64_t floor_div(int64_t a, int64_t b)
 
 int64_t rates_local_day(int64_t epoch, int32_t tz)
 {
-	return floor_div(epoch + tz, 86400);
+	/* The days and the rest apart, so that no epoch overflows: a partial
+	 * can carry any 64-bit time. */
+	return epoch / 86400 + floor_div(epoch % 86400 + tz, 86400);
 }
 
 /* The first day of the period that holds local day d. */
@@ -350,8 +352,9 @@ int rates_add_complaint(struct rates *r, const struct rates_complaint *cp,
 		return why < 0 ? -1 : 0;
 	}
 	int64_t finished = order && order->found ? order->finished : cp->finished;
-	late = finished != RATES_NO_TIME && cp->filed != RATES_NO_TIME &&
-	       cp->filed - finished > RATES_COMPLAINT_WINDOW;
+	/* The difference in unsigned arithmetic, which cannot overflow. */
+	late = finished != RATES_NO_TIME && cp->filed != RATES_NO_TIME && cp->filed > finished &&
+	       (uint64_t)cp->filed - (uint64_t)finished > RATES_COMPLAINT_WINDOW;
 	if (late) {
 		c[C_LATE]++;
 		r->totals.late++;
@@ -370,6 +373,18 @@ int rates_add_complaint(struct rates *r, const struct rates_complaint *cp,
 		c[C_NOT_ESTABLISHED]++;
 	}
 	return 0;
+}
+
+int rates_cell_valid(const struct rates *r, uint32_t shop, int32_t period, int type)
+{
+	enum rates_by by = r->cfg.by;
+	if (rates_by_has_shop(by) != (shop != RATES_NO_SHOP))
+		return 0;
+	if (rates_by_has_period(by) && (period < FIRST_DAY || period > LAST_DAY))
+		return 0;
+	if (!rates_by_has_type(by))
+		return type == -1;
+	return (type >= 0 && (size_t)type <= r->cfg.n_types) || type == TYPE_ORDERS;
 }
 
 int rates_add_cell(struct rates *r, uint32_t shop, int32_t period, int type,

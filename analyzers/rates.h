@@ -151,6 +151,13 @@ int rates_see_name(struct rates *r, uint32_t shop, const char *name, size_t len,
 const char *rates_shop_name(const struct rates *r, uint32_t shop, int64_t *time);
 
 /*
+ * Whether rates_cells() of a table like r can give a cell with this shop
+ * (RATES_NO_SHOP or not), period and type: for cells read from a file,
+ * before rates_add_cell.
+ */
+int rates_cell_valid(const struct rates *r, uint32_t shop, int32_t period, int type);
+
+/*
  * Adds a cell's counters (as rates_cells() gives them) into the table: how
  * merge folds partials together. shop is already mapped to this table's
  * shops.
