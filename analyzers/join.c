@@ -73,7 +73,8 @@ static uint64_t hash_bytes(const char *s, size_t n)
 		n -= 8;
 	}
 	uint64_t w = 0;
-	memcpy(&w, s, n);
+	if (n)
+		memcpy(&w, s, n);
 	h = (h ^ w) * 0x100000001b3ULL;
 	h ^= h >> 30;
 	h *= 0xbf58476d1ce4e5b9ULL;

@@ -20,7 +20,9 @@
  *     and joined part by part; a part that still does not fit takes more
  *     than one pass over its orders.
  * Memory is the filter, the stdio buffers and the budget, whatever the rows.
- * Complaints come back in an order that depends only on what was added.
+ * Complaints come back in an order that depends only on what was added and
+ * on the budget: the order they were added in a single pass, part by part
+ * after a split.
  *
  * With keep_all, every order is kept (no filter): for a partial (merge.h)
  * whose orders other shards' complaints may refer to.
