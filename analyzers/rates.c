@@ -441,6 +441,50 @@ int rates_cells(const struct rates *r, rates_cell_fn fn, void *ctx)
 	return 0;
 }
 
+/* ---- regrouping a shop,day table ---- */
+
+struct rates *rates_regroup(const struct rates *src, const struct rates_config *cfg)
+{
+	struct rates *r;
+
+	if (src->cfg.by != BY_SHOP_DAY || rates_by_has_type(cfg->by) ||
+	    cfg->n_types != src->cfg.n_types || !(r = rates_new(cfg, src->shops)))
+		return NULL;
+	r->totals = src->totals;
+	for (size_t shop = 0; shop < src->n_names; shop++) {
+		int64_t t;
+		const char *name = rates_shop_name(src, (uint32_t)shop, &t);
+		if (*name && rates_see_name(r, (uint32_t)shop, name, strlen(name), t) < 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < src->n_cells; i++) {
+		uint32_t shop;
+		int32_t day;
+		int type, why;
+		const uint64_t *from = src->counters + i * src->width;
+		key_parts(src, i, &shop, &day, &type);
+		/* The day's first second, local: cell_for finds its day again. */
+		uint64_t *c = cell_for(r, shop, (int64_t)day * 86400 - cfg->tz, 0, &why);
+		if (!c) {
+			if (why < 0)
+				goto fail;
+			/* Only days outside the period are refused here: shop,day
+			 * cells always have a shop and a nameable day. */
+			r->totals.orders_outside += from[C_ORDERS];
+			r->totals.complaints_outside += from[C_COMPLAINTS] + from[C_LATE];
+			r->totals.late -= from[C_LATE];
+			r->totals.no_order -= from[C_NO_ORDER];
+			continue;
+		}
+		for (size_t k = 0; k < r->width; k++)
+			c[k] += from[k];
+	}
+	return r;
+fail:
+	rates_free(r);
+	return NULL;
+}
+
 /* ---- the join's records ---- */
 
 static void put_u32(unsigned char *p, uint32_t v)

@@ -165,6 +165,18 @@ int rates_cell_valid(const struct rates *r, uint32_t shop, int32_t period, int t
 int rates_add_cell(struct rates *r, uint32_t shop, int32_t period, int type,
 		   const uint64_t *counters);
 
+/*
+ * A new table with cfg's grouping and period made from src, a shop,day
+ * table: each (shop, day) cell is added into the cell its day and shop fall
+ * in, or left out (and counted in totals) when its day is outside cfg's
+ * period. Names and totals are carried over. This is how one join over
+ * many nights gives the trailing-30-day table, the daily trend and a shop's
+ * days at once. cfg->by must not have a type dimension (type rows need
+ * per-type outcomes, which a shop,day cell does not keep). NULL if out of
+ * memory or cfg does not fit.
+ */
+struct rates *rates_regroup(const struct rates *src, const struct rates_config *cfg);
+
 /* Every cell, in no particular order; stop early by returning non-zero. */
 typedef int (*rates_cell_fn)(void *ctx, uint32_t shop, int32_t period, int type,
 			     const uint64_t *counters);

@@ -17,6 +17,7 @@ static const struct cmd *const commands[] = {
 	&cmd_rules,
 	&cmd_rates,
 	&cmd_merge,
+	&cmd_report,
 	&cmd_sample,
 };
 

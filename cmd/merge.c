@@ -115,14 +115,9 @@ static int run_merge(int argc, char **argv)
 	for (size_t t = 0; t < first.cfg.n_types; t++)
 		job.type_ids[t] = first.type_ids[t];
 	job.rules = first.rules;
-	for (int part = PARTIAL_COUNTS; part <= PARTIAL_ORDERS; part++)
-		for (size_t i = 0; i < n; i++)
-			if (partial_load(paths[i], (enum partial_part)part, job.rates, job.shops,
-					 job.join, job.type_ids, job.rules, &err) < 0) {
-				error_print(stderr, &err);
-				status = EXIT_DATA;
-				goto out;
-			}
+	status = rates_job_load_partials(&job, (const char *const *)paths, n);
+	if (status != EXIT_OK)
+		goto out;
 	if (partial_path) {
 		status = partial_out_write(&partial, &job) < 0 ? EXIT_DATA : EXIT_OK;
 		goto out;

@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "analyzers/classify_pool.h"
+#include "analyzers/partial.h"
 #include "cmd/cmd.h"
 #include "cmd/progress.h"
 #include "formats/timeparse.h"
@@ -35,6 +36,7 @@ int rates_job_init(struct rates_job *job, const struct rates_config *cfg,
 	job->cfg = *cfg;
 	job->rs = rs;
 	job->classifier = classifier;
+	job->card_shop = RATES_NO_SHOP;
 	if (rs)
 		job->rules = rules_fingerprint(rs);
 	if (!(job->shops = shop_table_new()) || !(job->rates = rates_new(cfg, job->shops))) {
@@ -60,6 +62,9 @@ void rates_job_release(struct rates_job *job)
 	rates_free(job->rates);
 	shop_table_free(job->shops);
 	free((void *)job->type_ids);
+	for (size_t t = 0; t <= RATES_MAX_TYPES; t++)
+		for (size_t k = 0; k < RATES_JOB_CARD_TEXTS; k++)
+			free(job->card_texts[t][k].text);
 	memset(job, 0, sizeof(*job));
 }
 
@@ -236,6 +241,37 @@ static int on_complaint(void *ctx, const struct export_row *row)
 	return job->failed;
 }
 
+/* Keeps row i's text for the shop card if it is among the first few of its
+ * type in input order; batches come in any order, so the latest kept text
+ * makes way for an earlier one. */
+static int keep_text(struct rates_job *job, const struct pool_batch *b, size_t i, int primary)
+{
+	size_t t = primary < 0 ? rules_type_count(job->rs) : (size_t)primary, file = 0;
+	struct card_text *kept = job->card_texts[t], *last = NULL;
+
+	while (file < job->n_complaint_files && job->complaint_files[file] != b->file)
+		file++;
+	uint64_t at = (uint64_t)file << 40 | b->line[i];
+	/* An empty slot, else the latest text kept if this one came before it. */
+	for (size_t k = 0; k < RATES_JOB_CARD_TEXTS; k++) {
+		if (!kept[k].text) {
+			last = &kept[k];
+			break;
+		}
+		if (!last || kept[k].at > last->at)
+			last = &kept[k];
+	}
+	if (last->text && last->at < at)
+		return 0;
+	char *copy = strndup(b->arena + b->text_off[i], b->text_len[i]);
+	if (!copy)
+		return -1;
+	free(last->text);
+	last->text = copy;
+	last->at = at;
+	return 0;
+}
+
 /* On a worker, one batch at a time (the pool serialises this). */
 static int complaints_classified(void *ctx, const struct pool_batch *b)
 {
@@ -262,6 +298,9 @@ static int complaints_classified(void *ctx, const struct pool_batch *b)
 					 res->limited ? "a rule hit the match limit"
 						      : "invalid UTF-8 in the text (replaced)");
 		}
+		if (c.shop == job->card_shop && job->card_shop != RATES_NO_SHOP &&
+		    keep_text(job, b, i, c.primary) < 0)
+			return -1;
 		/* Even a complaint with no order id goes through the join (its
 		 * empty id meets no order): the table is the main thread's while
 		 * the orders are read. */
@@ -324,6 +363,7 @@ int rates_job_read_complaints(struct rates_job *job, const char *const *files, s
 	if ((job->spool_buf = malloc(SPOOL_BUFFER)))
 		setvbuf(job->spool, job->spool_buf, _IOFBF, SPOOL_BUFFER);
 	job->complaint_files = files;
+	job->n_complaint_files = n;
 	int status = read_files(job, files, n, KIND_COMPLAINTS, on_complaint);
 	if (job->failed) {
 		error_print(stderr, &job->err);
@@ -414,6 +454,36 @@ int rates_job_read_orders(struct rates_job *job, const char *const *files, size_
 		return EXIT_DATA;
 	}
 	return status;
+}
+
+int rates_job_keep_texts(struct rates_job *job, const char *shop_id)
+{
+	int64_t i = shop_table_intern(job->shops, shop_id, strlen(shop_id));
+	if (i < 0) {
+		fputs("tousu: out of memory\n", stderr);
+		return EXIT_DATA;
+	}
+	job->card_shop = (uint32_t)i;
+	return EXIT_OK;
+}
+
+int rates_job_load_partials(struct rates_job *job, const char *const *paths, size_t n)
+{
+	struct error err;
+	const char *const *ids = rates_job_type_ids(job);
+
+	if (!ids) {
+		fputs("tousu: out of memory\n", stderr);
+		return EXIT_DATA;
+	}
+	for (int part = PARTIAL_COUNTS; part <= PARTIAL_ORDERS; part++)
+		for (size_t i = 0; i < n; i++)
+			if (partial_load(paths[i], (enum partial_part)part, job->rates, job->shops,
+					 job->join, ids, job->rules, &err) < 0) {
+				error_print(stderr, &err);
+				return EXIT_DATA;
+			}
+	return EXIT_OK;
 }
 
 /* ---- the join ---- */

@@ -37,6 +37,8 @@
 
 struct classify_pool;
 
+#define RATES_JOB_CARD_TEXTS 3
+
 struct rates_job {
 	struct rates_config cfg;
 	struct shop_table *shops;
@@ -62,6 +64,15 @@ struct rates_job {
 	int feeding, feed_failed;
 	struct error feed_err;
 	uint64_t texts_invalid, texts_limited;  /* the workers' counts */
+	/* A shop whose complaint texts are kept, a few per primary type, for
+	 * the report's shop card (see rates_job_keep_texts): the first ones in
+	 * the input, whichever thread classified them. */
+	uint32_t card_shop;
+	size_t n_complaint_files;
+	struct card_text {
+		char *text;
+		uint64_t at;         /* file index << 40 | line: input order */
+	} card_texts[RATES_MAX_TYPES + 1][RATES_JOB_CARD_TEXTS];
 	char note[640];              /* the first bad text, with file and line */
 	const char **type_ids;       /* rates_job_type_ids(); merge sets them */
 	uint64_t rules;              /* rules_fingerprint(); merge sets it */
@@ -86,6 +97,19 @@ int rates_job_read_orders(struct rates_job *job, const char *const *files, size_
 int rates_job_join(struct rates_job *job);
 int rates_job_write(struct rates_job *job, const struct rates_output *out, FILE *f);
 void rates_job_report(struct rates_job *job, const char *command);
+
+/*
+ * Keep up to RATES_JOB_CARD_TEXTS complaint texts per primary type of the
+ * shop with this id (call before reading complaints). EXIT_OK or EXIT_DATA.
+ */
+int rates_job_keep_texts(struct rates_job *job, const char *shop_id);
+
+/*
+ * Adds partials (analyzers/partial.h) into the job, whose type ids and
+ * rules fingerprint they must match: counts and complaints of all, then
+ * the orders of all, as the join needs. EXIT_OK or EXIT_DATA (printed).
+ */
+int rates_job_load_partials(struct rates_job *job, const char *const *paths, size_t n);
 
 /* The type ids of the rule set, for the output's columns. */
 const char *const *rates_job_type_ids(struct rates_job *job);
