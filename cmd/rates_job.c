@@ -197,6 +197,7 @@ struct spool_head {
 	uint64_t line;
 	uint32_t file;               /* index in the complaints files */
 	uint32_t rec_len, text_len;
+	uint32_t zero;               /* no padding: every byte written is set */
 };
 
 #define SPOOL_BUFFER (1u << 20)
@@ -232,7 +233,7 @@ static int on_complaint(void *ctx, const struct export_row *row)
 	}
 	struct spool_head h = {
 		row->rec->line, (uint32_t)job->file_index,
-		(uint32_t)(RATES_COMPLAINT_BYTES + id_len), (uint32_t)text_len,
+		(uint32_t)(RATES_COMPLAINT_BYTES + id_len), (uint32_t)text_len, 0,
 	};
 	if (fwrite(&h, sizeof(h), 1, job->spool) != 1 ||
 	    fwrite(rec, 1, h.rec_len, job->spool) != h.rec_len ||

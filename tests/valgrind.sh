@@ -28,6 +28,13 @@ run rules explain "显示已發貨(fā huò)但是物流一直不动，客服態
 run rules check analyzers/default.rules
 run sample --orders 1500 --seed 2 --gzip --gzip-member-size 64K --threads 2 --quiet --out "$work/s"
 run inspect "$work/s/orders.csv.gz"
+run rates -j 2 --orders "$work/s/orders.csv.gz" --complaints "$work/s/complaints.csv.gz"
+run rates --by shop,day --memory 1M --orders samples/orders.csv --complaints samples/complaints.csv
+run rates --chart top --orders samples/orders.csv --complaints samples/complaints.csv
+run rates --orders samples/orders.csv --complaints samples/complaints.csv --partial "$work/a.part"
+run merge "$work/a.part" --format json
+run report --orders samples/orders.csv --complaints samples/complaints.csv --out "$work/r" \
+	--date 2026-10-31 --shop 214014039 --threshold p90
 echo "valgrind: $pass passed, $fail failed"
 [ -n "${TOUSU_CHECK_LOG:-}" ] && echo "valgrind: $pass passed, $fail failed" >> "$TOUSU_CHECK_LOG"
 [ $fail -eq 0 ]
