@@ -34,6 +34,7 @@ extern const struct cmd cmd_rules;
 extern const struct cmd cmd_rates;
 extern const struct cmd cmd_merge;
 extern const struct cmd cmd_report;
+extern const struct cmd cmd_chats;
 
 /*
  * Parses a command's options (options.h). Returns 0 to go on, or 1 when the

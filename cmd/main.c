@@ -18,6 +18,7 @@ static const struct cmd *const commands[] = {
 	&cmd_rates,
 	&cmd_merge,
 	&cmd_report,
+	&cmd_chats,
 	&cmd_sample,
 };
 

@@ -33,6 +33,8 @@ run rates --by shop,day --memory 1M --orders samples/orders.csv --complaints sam
 run rates --chart top --orders samples/orders.csv --complaints samples/complaints.csv
 run rates --orders samples/orders.csv --complaints samples/complaints.csv --partial "$work/a.part"
 run merge "$work/a.part" --format json
+run chats -j 2 --chats samples/chats.csv
+run chats --chats samples/chats.csv --complaints samples/complaints.csv --format json
 run report --orders samples/orders.csv --complaints samples/complaints.csv --out "$work/r" \
 	--date 2026-10-31 --shop 214014039 --threshold p90
 echo "valgrind: $pass passed, $fail failed"

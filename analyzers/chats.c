@@ -1,0 +1,617 @@
+#include "analyzers/chats.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzers/stats.h"
+
+#define IO_BUFFER (64u << 10)
+#define MAX_KEY 65535
+#define KEPT_TEXTS 3
+
+enum { F_SELLER = 1, F_ABUSIVE = 8, F_MARKER = 16, F_NIGHT = 32 };
+
+/* A spooled row: this head, then the session and buyer bytes. */
+struct row_head {
+	int64_t time;
+	uint32_t shop;
+	uint16_t session_len, buyer_len;
+	uint8_t flags, channel;
+	uint8_t zero[6];             /* no padding: every byte written is set */
+};
+
+/* A spooled seller-initiated contact, or a marker that S and B chatted. */
+struct contact_head {
+	int64_t time;
+	uint32_t shop;
+	uint16_t buyer_len;
+	uint8_t flags, zero;
+};
+
+struct abusive {
+	uint32_t shop;
+	int64_t time;
+	char *buyer, *text;
+	size_t buyer_len;
+};
+
+struct chats {
+	unsigned n_parts;
+	int32_t tz;
+	FILE **rows, **contacts;
+	char **bufs;
+	struct abusive *abusive;
+	size_t n_abusive, cap_abusive;
+};
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	h ^= h >> 31;
+	return h * 0x94d049bb133111ebULL;
+}
+
+const char *chats_evidence_name(enum chat_evidence e)
+{
+	static const char *const names[] = {"n/a", "supported", "not_supported", "no_chats"};
+	return names[e];
+}
+
+struct chats *chats_new(unsigned n_parts, int32_t tz, struct error *err)
+{
+	struct chats *c = calloc(1, sizeof(*c));
+	if (!c || !n_parts) {
+		free(c);
+		error_set(err, "", "out of memory");
+		return NULL;
+	}
+	c->n_parts = n_parts;
+	c->tz = tz;
+	c->rows = calloc(n_parts, sizeof(*c->rows));
+	c->contacts = calloc(n_parts, sizeof(*c->contacts));
+	c->bufs = calloc(2 * (size_t)n_parts, sizeof(*c->bufs));
+	if (!c->rows || !c->contacts || !c->bufs) {
+		chats_free(c);
+		error_set(err, "", "out of memory");
+		return NULL;
+	}
+	for (unsigned i = 0; i < 2 * n_parts; i++) {
+		FILE *f = tmpfile();
+		if (!f) {
+			error_set(err, "", "cannot create a temporary file: %s (set TMPDIR to a "
+				  "writable folder)", strerror(errno));
+			chats_free(c);
+			return NULL;
+		}
+		if ((c->bufs[i] = malloc(IO_BUFFER)))
+			setvbuf(f, c->bufs[i], _IOFBF, IO_BUFFER);
+		if (i < n_parts)
+			c->rows[i] = f;
+		else
+			c->contacts[i - n_parts] = f;
+	}
+	return c;
+}
+
+void chats_free(struct chats *c)
+{
+	if (!c)
+		return;
+	for (unsigned i = 0; i < c->n_parts; i++) {
+		if (c->rows && c->rows[i])
+			fclose(c->rows[i]);
+		if (c->contacts && c->contacts[i])
+			fclose(c->contacts[i]);
+	}
+	for (unsigned i = 0; c->bufs && i < 2 * c->n_parts; i++)
+		free(c->bufs[i]);
+	for (size_t i = 0; i < c->n_abusive; i++) {
+		free(c->abusive[i].buyer);
+		free(c->abusive[i].text);
+	}
+	free(c->abusive);
+	free(c->rows);
+	free(c->contacts);
+	free(c->bufs);
+	free(c);
+}
+
+static int write_failed(struct error *err)
+{
+	return error_set(err, "", "cannot write a temporary file: %s (is $TMPDIR full?)",
+			 strerror(errno));
+}
+
+int chats_add(struct chats *c, const struct chat_row *row, struct error *err)
+{
+	struct row_head h = {0};
+	size_t sl = row->session_len > MAX_KEY ? MAX_KEY : row->session_len;
+	size_t bl = row->buyer_len > MAX_KEY ? MAX_KEY : row->buyer_len;
+	FILE *f = c->rows[hash_bytes(0xcbf29ce484222325ULL, row->session, sl) % c->n_parts];
+
+	h.time = row->time;
+	h.shop = row->shop;
+	h.session_len = (uint16_t)sl;
+	h.buyer_len = (uint16_t)bl;
+	h.flags = (uint8_t)((row->seller ? F_SELLER : 0) | (row->abusive_text ? F_ABUSIVE : 0));
+	h.channel = (uint8_t)row->channel;
+	if (fwrite(&h, sizeof(h), 1, f) != 1 || fwrite(row->session, 1, sl, f) != sl ||
+	    fwrite(row->buyer, 1, bl, f) != bl)
+		return write_failed(err);
+	if (!row->abusive_text)
+		return 0;
+	if (c->n_abusive == c->cap_abusive) {
+		size_t cap = c->cap_abusive ? 2 * c->cap_abusive : 64;
+		struct abusive *a = realloc(c->abusive, cap * sizeof(*a));
+		if (!a)
+			return error_set(err, "", "out of memory");
+		c->abusive = a;
+		c->cap_abusive = cap;
+	}
+	struct abusive *a = &c->abusive[c->n_abusive];
+	a->shop = row->shop;
+	a->time = row->time;
+	a->buyer_len = bl;
+	a->buyer = malloc(bl + 1);
+	a->text = strndup(row->abusive_text, row->abusive_len);
+	if (!a->buyer || !a->text) {
+		free(a->buyer);
+		free(a->text);
+		return error_set(err, "", "out of memory");
+	}
+	memcpy(a->buyer, row->buyer, bl);
+	a->buyer[bl] = '\0';
+	c->n_abusive++;
+	return 0;
+}
+
+/* ---- loading a part ---- */
+
+struct part {
+	char *data;
+	size_t len, cap;
+	size_t *at;                  /* offsets of the records */
+	size_t n, n_cap;
+};
+
+/* Reads a whole temporary file's records (head size hs, then key bytes). */
+static int load_part(FILE *f, size_t hs, size_t (*keys)(const void *), struct part *p,
+		     struct error *err)
+{
+	p->len = p->n = 0;
+	if (fflush(f) != 0 || fseeko(f, 0, SEEK_END) != 0)
+		return write_failed(err);
+	off_t size = ftello(f);
+	if (size < 0 || fseeko(f, 0, SEEK_SET) != 0)
+		return write_failed(err);
+	if ((size_t)size > p->cap) {
+		char *d = realloc(p->data, (size_t)size);
+		if (!d)
+			return error_set(err, "", "out of memory");
+		p->data = d;
+		p->cap = (size_t)size;
+	}
+	if (size && fread(p->data, 1, (size_t)size, f) != (size_t)size)
+		return error_set(err, "", "cannot read a temporary file back");
+	for (size_t off = 0; off + hs <= (size_t)size; off += hs + keys(p->data + off)) {
+		if (p->n == p->n_cap) {
+			size_t cap = p->n_cap ? 2 * p->n_cap : 4096;
+			size_t *a = realloc(p->at, cap * sizeof(*a));
+			if (!a)
+				return error_set(err, "", "out of memory");
+			p->at = a;
+			p->n_cap = cap;
+		}
+		p->at[p->n++] = off;
+	}
+	return 0;
+}
+
+static size_t row_keys(const void *h)
+{
+	const struct row_head *r = h;
+	return (size_t)r->session_len + r->buyer_len;
+}
+
+static size_t contact_keys(const void *h)
+{
+	return ((const struct contact_head *)h)->buyer_len;
+}
+
+static int cmp_mem(const void *a, size_t al, const void *b, size_t bl)
+{
+	int c = memcmp(a, b, al < bl ? al : bl);
+	return c ? c : (al > bl) - (al < bl);
+}
+
+/* Sessions, then time, buyer rows before seller rows, then the contents:
+ * never the input's order. */
+static int cmp_rows(const void *pa, const void *pb, void *ctx)
+{
+	const char *base = ctx;
+	const struct row_head *a = (const void *)(base + *(const size_t *)pa);
+	const struct row_head *b = (const void *)(base + *(const size_t *)pb);
+	const char *ak = (const char *)(a + 1), *bk = (const char *)(b + 1);
+	int c = cmp_mem(ak, a->session_len, bk, b->session_len);
+	if (c)
+		return c;
+	if (a->shop != b->shop)
+		return (a->shop > b->shop) - (a->shop < b->shop);
+	if (a->time != b->time)
+		return (a->time > b->time) - (a->time < b->time);
+	if ((a->flags & F_SELLER) != (b->flags & F_SELLER))
+		return (a->flags & F_SELLER) ? 1 : -1;
+	if (a->channel != b->channel)
+		return a->channel - b->channel;
+	if (a->flags != b->flags)
+		return a->flags - b->flags;
+	return cmp_mem(ak + a->session_len, a->buyer_len, bk + b->session_len, b->buyer_len);
+}
+
+static int cmp_contacts(const void *pa, const void *pb, void *ctx)
+{
+	const char *base = ctx;
+	const struct contact_head *a = (const void *)(base + *(const size_t *)pa);
+	const struct contact_head *b = (const void *)(base + *(const size_t *)pb);
+	if (a->shop != b->shop)
+		return (a->shop > b->shop) - (a->shop < b->shop);
+	int c = cmp_mem(a + 1, a->buyer_len, b + 1, b->buyer_len);
+	if (c)
+		return c;
+	if (a->time != b->time)
+		return (a->time > b->time) - (a->time < b->time);
+	return a->flags - b->flags;
+}
+
+/* ---- per-shop response times ---- */
+
+struct times {
+	double *v;
+	size_t n, cap;
+};
+
+static int push_time(struct times *t, double v)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 16;
+		double *a = realloc(t->v, cap * sizeof(*a));
+		if (!a)
+			return -1;
+		t->v = a;
+		t->cap = cap;
+	}
+	t->v[t->n++] = v;
+	return 0;
+}
+
+static int is_night(int64_t t, int32_t tz)
+{
+	int64_t s = (t + tz) % 86400;
+	if (s < 0)
+		s += 86400;
+	return s >= 22 * 3600 || s < 8 * 3600;
+}
+
+static int spool_contact(struct chats *c, uint32_t shop, const char *buyer, size_t bl,
+			 int64_t t, uint8_t flags, struct error *err)
+{
+	struct contact_head h = {t, shop, (uint16_t)bl, flags, 0};
+	FILE *f = c->contacts[hash_bytes(shop, buyer, bl) % c->n_parts];
+	if (fwrite(&h, sizeof(h), 1, f) != 1 || fwrite(buyer, 1, bl, f) != bl)
+		return write_failed(err);
+	return 0;
+}
+
+/* Walks one session's rows (sorted): counts, first response, contacts. */
+static int walk_session(struct chats *c, struct part *p, size_t from, size_t to,
+			struct chat_shop *out, struct times *times, size_t n_shops,
+			struct error *err)
+{
+	const struct row_head *first = (const void *)(p->data + p->at[from]);
+	uint32_t shop = first->shop;
+	int64_t earliest_buyer = 0, last_buyer = 0;
+	int have_buyer = 0, prev_buyer = 0, answered = 0;
+	const char *marked = NULL;
+	size_t marked_len = 0;
+
+	if (shop >= n_shops)
+		return 0;
+	out[shop].conversations++;
+	for (size_t i = from; i < to; i++) {
+		const struct row_head *r = (const void *)(p->data + p->at[i]);
+		const char *buyer = (const char *)(r + 1) + r->session_len;
+		out[shop].rows++;
+		/* One marker per buyer of the session: S and B chatted. */
+		if (!marked || cmp_mem(buyer, r->buyer_len, marked, marked_len)) {
+			if (spool_contact(c, shop, buyer, r->buyer_len, r->time, F_MARKER, err) < 0)
+				return -1;
+			marked = buyer;
+			marked_len = r->buyer_len;
+		}
+		if (!(r->flags & F_SELLER)) {
+			out[shop].buyer_messages++;
+			if (!have_buyer)
+				earliest_buyer = r->time;
+			have_buyer = 1;
+			last_buyer = r->time;
+			prev_buyer = 1;
+			continue;
+		}
+		out[shop].seller_messages++;
+		if (have_buyer && !answered) {
+			answered = 1;
+			if (push_time(&times[shop], (double)(r->time - earliest_buyer)) < 0)
+				return error_set(err, "", "out of memory");
+		}
+		int initiated = r->channel != CHANNEL_CHAT ||
+				!(prev_buyer || (have_buyer && r->time - last_buyer <= CHATS_REPLY_SECONDS));
+		prev_buyer = 0;
+		if (initiated &&
+		    spool_contact(c, shop, buyer, r->buyer_len, r->time,
+				  is_night(r->time, c->tz) ? F_NIGHT : 0, err) < 0)
+			return -1;
+	}
+	if (have_buyer) {
+		out[shop].asked++;
+		out[shop].answered += (uint64_t)answered;
+	}
+	return 0;
+}
+
+/* ---- evidence ---- */
+
+/* Complaints by (shop, buyer), chained through next[]. */
+struct claims {
+	struct chat_complaint *v;
+	size_t n;
+	size_t *slots, n_slots;      /* index + 1, 0 empty */
+	size_t *next;                /* index + 1 */
+};
+
+static uint64_t claim_hash(uint32_t shop, const char *b, size_t bl)
+{
+	return hash_bytes((uint64_t)shop * 0x9e3779b97f4a7c15ULL, b, bl);
+}
+
+static int claims_index(struct claims *cl)
+{
+	cl->n_slots = 16;
+	while (cl->n_slots < 2 * cl->n)
+		cl->n_slots *= 2;
+	cl->slots = calloc(cl->n_slots, sizeof(*cl->slots));
+	cl->next = calloc(cl->n ? cl->n : 1, sizeof(*cl->next));
+	if (!cl->slots || !cl->next)
+		return -1;
+	for (size_t i = 0; i < cl->n; i++) {
+		struct chat_complaint *k = &cl->v[i];
+		size_t h = claim_hash(k->shop, k->buyer, k->buyer_len) & (cl->n_slots - 1);
+		for (; cl->slots[h]; h = (h + 1) & (cl->n_slots - 1)) {
+			struct chat_complaint *o = &cl->v[cl->slots[h] - 1];
+			if (o->shop == k->shop && !cmp_mem(o->buyer, o->buyer_len, k->buyer, k->buyer_len))
+				break;
+		}
+		/* Chain after the head found (or start one). */
+		if (cl->slots[h]) {
+			cl->next[i] = cl->next[cl->slots[h] - 1];
+			cl->next[cl->slots[h] - 1] = i + 1;
+		} else {
+			cl->slots[h] = i + 1;
+		}
+		k->evidence = k->claim == CLAIM_OTHER ? EVIDENCE_NA : EVIDENCE_NO_CHATS;
+	}
+	return 0;
+}
+
+static size_t claims_find(const struct claims *cl, uint32_t shop, const char *b, size_t bl)
+{
+	if (!cl->n)
+		return 0;
+	for (size_t h = claim_hash(shop, b, bl) & (cl->n_slots - 1); cl->slots[h];
+	     h = (h + 1) & (cl->n_slots - 1)) {
+		const struct chat_complaint *o = &cl->v[cl->slots[h] - 1];
+		if (o->shop == shop && !cmp_mem(o->buyer, o->buyer_len, b, bl))
+			return cl->slots[h];
+	}
+	return 0;
+}
+
+/* Is there a burst among times[0..n) (sorted)? */
+static int has_burst(const int64_t *t, size_t n)
+{
+	for (size_t i = 0; i + CHATS_BURST_CONTACTS - 1 < n; i++)
+		if (t[i + CHATS_BURST_CONTACTS - 1] - t[i] <= CHATS_BURST_SECONDS)
+			return 1;
+	return 0;
+}
+
+/* One (shop, buyer): its contacts (sorted by time) and markers. */
+static void judge(struct claims *cl, size_t first, const int64_t *t, const uint8_t *night,
+		  size_t n)
+{
+	for (size_t k = first; k; k = cl->next[k - 1]) {
+		struct chat_complaint *cp = &cl->v[k - 1];
+		int64_t from = cp->filed - CHATS_EVIDENCE_DAYS * 86400;
+		size_t lo = 0, hi;
+		while (lo < n && t[lo] < from)
+			lo++;
+		for (hi = lo; hi < n && t[hi] <= cp->filed; hi++)
+			;
+		cp->contacts = (uint32_t)(hi - lo);
+		cp->night_contacts = 0;
+		for (size_t i = lo; i < hi; i++)
+			cp->night_contacts += night[i];
+		cp->burst = has_burst(t + lo, hi - lo);
+		if (cp->claim == CLAIM_HARASSMENT)
+			cp->evidence = cp->night_contacts || cp->burst ? EVIDENCE_SUPPORTED
+								       : EVIDENCE_NOT_SUPPORTED;
+		else if (cp->claim == CLAIM_ATTITUDE)
+			cp->evidence = EVIDENCE_NOT_SUPPORTED;  /* until abusive texts are found */
+	}
+}
+
+static int walk_contacts(struct part *p, struct chat_shop *out, size_t n_shops,
+			 struct claims *cl, struct error *err)
+{
+	int64_t *t = NULL;
+	uint8_t *night = NULL;
+	size_t cap = 0;
+
+	for (size_t i = 0; i < p->n;) {
+		const struct contact_head *g = (const void *)(p->data + p->at[i]);
+		size_t j = i, n = 0;
+		/* The group of one (shop, buyer). */
+		while (j < p->n) {
+			const struct contact_head *r = (const void *)(p->data + p->at[j]);
+			if (r->shop != g->shop || cmp_mem(r + 1, r->buyer_len, g + 1, g->buyer_len))
+				break;
+			if (!(r->flags & F_MARKER)) {
+				if (n == cap) {
+					cap = cap ? 2 * cap : 64;
+					int64_t *a = realloc(t, cap * sizeof(*a));
+					uint8_t *b = a ? realloc(night, cap) : NULL;
+					if (a)
+						t = a;
+					if (!b) {
+						free(t);
+						free(night);
+						return error_set(err, "", "out of memory");
+					}
+					night = b;
+				}
+				t[n] = r->time;
+				night[n++] = (r->flags & F_NIGHT) != 0;
+			}
+			j++;
+		}
+		if (g->shop < n_shops) {
+			struct chat_shop *s = &out[g->shop];
+			s->seller_contacts += n;
+			for (size_t k = 0; k < n; k++)
+				s->night_contacts += night[k];
+			s->burst_buyers += (uint64_t)has_burst(t, n);
+		}
+		size_t first = claims_find(cl, g->shop, (const char *)(g + 1), g->buyer_len);
+		if (first)
+			judge(cl, first, t, night, n);
+		i = j;
+	}
+	free(t);
+	free(night);
+	return 0;
+}
+
+static int cmp_abusive(const void *pa, const void *pb)
+{
+	const struct abusive *a = pa, *b = pb;
+	if (a->shop != b->shop)
+		return (a->shop > b->shop) - (a->shop < b->shop);
+	int c = cmp_mem(a->buyer, a->buyer_len, b->buyer, b->buyer_len);
+	if (c)
+		return c;
+	if (a->time != b->time)
+		return (a->time > b->time) - (a->time < b->time);
+	return strcmp(a->text, b->text);
+}
+
+/* Attitude complaints: the abusive messages from S to B in the window. */
+static int find_abusive(struct chats *c, struct claims *cl, struct error *err)
+{
+	qsort(c->abusive, c->n_abusive, sizeof(*c->abusive), cmp_abusive);
+	for (size_t k = 0; k < cl->n; k++) {
+		struct chat_complaint *cp = &cl->v[k];
+		int64_t from = cp->filed - CHATS_EVIDENCE_DAYS * 86400;
+		size_t len = 0, kept = 0;
+		if (cp->claim != CLAIM_ATTITUDE)
+			continue;
+		for (size_t i = 0; i < c->n_abusive; i++) {
+			const struct abusive *a = &c->abusive[i];
+			if (a->shop != cp->shop || cmp_mem(a->buyer, a->buyer_len, cp->buyer,
+							   cp->buyer_len) || a->time < from ||
+			    a->time > cp->filed)
+				continue;
+			cp->abusive++;
+			if (kept++ >= KEPT_TEXTS)
+				continue;
+			size_t tl = strlen(a->text);
+			char *s = realloc(cp->abusive_texts, len + tl + 4);
+			if (!s)
+				return error_set(err, "", "out of memory");
+			cp->abusive_texts = s;
+			if (len) {
+				memcpy(s + len, " | ", 3);
+				len += 3;
+			}
+			memcpy(s + len, a->text, tl + 1);
+			len += tl;
+		}
+		if (cp->abusive)
+			cp->evidence = EVIDENCE_SUPPORTED;
+	}
+	return 0;
+}
+
+int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
+	      struct chat_complaint *complaints, size_t n_complaints, struct error *err)
+{
+	struct part p = {0};
+	struct times *times = calloc(n_shops ? n_shops : 1, sizeof(*times));
+	struct claims cl = {complaints, n_complaints, NULL, 0, NULL};
+	int rc = -1;
+
+	if (!times || claims_index(&cl) < 0) {
+		error_set(err, "", "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < c->n_abusive; i++)
+		if (c->abusive[i].shop < n_shops)
+			out[c->abusive[i].shop].abusive_messages++;
+	/* Sessions, one part at a time. */
+	for (unsigned k = 0; k < c->n_parts; k++) {
+		if (load_part(c->rows[k], sizeof(struct row_head), row_keys, &p, err) < 0)
+			goto out;
+		qsort_r(p.at, p.n, sizeof(*p.at), cmp_rows, p.data);
+		for (size_t i = 0; i < p.n;) {
+			const struct row_head *s = (const void *)(p.data + p.at[i]);
+			size_t j = i + 1;
+			for (; j < p.n; j++) {
+				const struct row_head *r = (const void *)(p.data + p.at[j]);
+				if (r->shop != s->shop ||
+				    cmp_mem(r + 1, r->session_len, s + 1, s->session_len))
+					break;
+			}
+			if (walk_session(c, &p, i, j, out, times, n_shops, err) < 0)
+				goto out;
+			i = j;
+		}
+	}
+	/* Then each shop and buyer's contacts. */
+	for (unsigned k = 0; k < c->n_parts; k++) {
+		if (load_part(c->contacts[k], sizeof(struct contact_head), contact_keys, &p, err) < 0)
+			goto out;
+		qsort_r(p.at, p.n, sizeof(*p.at), cmp_contacts, p.data);
+		if (walk_contacts(&p, out, n_shops, &cl, err) < 0)
+			goto out;
+	}
+	if (find_abusive(c, &cl, err) < 0)
+		goto out;
+	for (size_t s = 0; s < n_shops; s++) {
+		stats_sort(times[s].v, times[s].n);
+		out[s].response_median = stats_median(times[s].v, times[s].n);
+		out[s].response_p90 = stats_nearest_rank(times[s].v, times[s].n, 90);
+	}
+	rc = 0;
+out:
+	for (size_t s = 0; times && s < n_shops; s++)
+		free(times[s].v);
+	free(times);
+	free(cl.slots);
+	free(cl.next);
+	free(p.data);
+	free(p.at);
+	return rc;
+}

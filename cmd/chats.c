@@ -1,0 +1,482 @@
+/*
+ * chats.c - `tousu chats --chats FILES [--complaints FILES]`: per shop, the
+ * service signals of its chats (analyzers/chats.h); with --complaints, one
+ * row per complaint with the evidence the chats give for it.
+ *
+ * Seller chat messages are classified on the pool's workers (is it abusive:
+ * does the rule set's `attitude` type hit?) while the main thread parses;
+ * the workers hand each row, one batch at a time, to the chats spool.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analyzers/chats.h"
+#include "analyzers/classifier.h"
+#include "analyzers/classify_pool.h"
+#include "analyzers/shop_table.h"
+#include "cmd/cmd.h"
+#include "cmd/input_options.h"
+#include "cmd/progress.h"
+#include "cmd/rule_options.h"
+#include "formats/timeparse.h"
+#include "reports/table.h"
+
+static struct strlist chat_files, complaint_files;
+static const char *format_name = "tsv";
+static uint64_t threads = UINT64_MAX, match_limit;
+static struct input_flags in;
+static struct rule_flags rf;
+
+static const struct option chats_options[] = {
+	OPT_FILES(0, "chats", &chat_files, "FILE...", "chat exports (required)"),
+	OPT_FILES(0, "complaints", &complaint_files, "FILE...",
+		  "complaints: print the evidence the chats give for each instead"),
+	OPT_CHOICE(0, "format", &format_name, "tsv|csv|json", "output format (default tsv)"),
+	OPT_U64('j', "threads", &threads, "N", "classify on N threads (default: one per core)"),
+	OPT_U64(0, "match-limit", &match_limit, "N", "PCRE2 match limit (default 1m)"),
+	RULE_OPTIONS(rf),
+	INPUT_OPTIONS(in),
+	OPT_END(),
+};
+
+static const struct command_usage chats_usage = {
+	"tousu chats --chats FILE... [--complaints FILE...] [OPTIONS]",
+	"Per shop: conversations, buyer and seller messages, first response (median\n"
+	"and 90th percentile, seconds), sessions asked and left unanswered,\n"
+	"seller-initiated contacts, night contacts (22:00-08:00 in --tz), burst\n"
+	"buyers (5 seller contacts within 24 hours) and abusive seller messages\n"
+	"(those the rules' attitude type hits). Rows may come in any order. With\n"
+	"--complaints: one row per complaint with the evidence for harassment\n"
+	"(supported, not_supported, no_chats) and the abusive messages for attitude.",
+	chats_options,
+};
+
+struct chats_run {
+	struct shop_table *shops;
+	struct chats *chats;
+	struct classify_pool *pool;
+	int attitude, harassment;    /* type indexes, -1 if the rules lack them */
+	const char *file;
+	uint64_t no_shop, no_time, bad_sender, rows;
+	int failed;
+	struct error err;
+};
+
+/* What the workers get back with each row. */
+struct chat_rec {
+	int64_t time;
+	uint32_t shop;
+	uint16_t session_len, buyer_len;
+	uint8_t seller, channel, classify, zero;
+};
+
+static int word_is(const char *s, size_t len, const char *const *words)
+{
+	for (; *words; words++)
+		if (strlen(*words) == len && !strncasecmp(s, *words, len))
+			return 1;
+	return 0;
+}
+
+static const char *const buyer_words[] = {"buyer", "买家", "買家", "顾客", "customer", NULL};
+static const char *const seller_words[] = {"seller", "卖家", "賣家", "客服", "商家", "shop", NULL};
+static const char *const phone_words[] = {"电话", "電話", "phone", "call", "tel", NULL};
+static const char *const sms_words[] = {"短信", "簡訊", "sms", "text", NULL};
+
+static int on_chat(void *ctx, const struct export_row *row)
+{
+	struct chats_run *r = ctx;
+	size_t len, sl, bl, tl, sender_len, channel_len, sent_len;
+	const char *shop = export_field(row, ROLE_SHOP_ID, &len);
+	const char *session = export_field(row, ROLE_SESSION_ID, &sl);
+	const char *buyer = export_field(row, ROLE_BUYER_ID, &bl);
+	const char *sender = export_field(row, ROLE_SENDER, &sender_len);
+	const char *channel = export_field(row, ROLE_CHANNEL, &channel_len);
+	const char *text = export_field(row, ROLE_TEXT, &tl);
+	const char *sent = export_field(row, ROLE_SENT_AT, &sent_len);
+	struct chat_rec rec = {0};
+	char buf[sizeof(rec) + 2 * 65535];
+
+	r->rows++;
+	if (!shop || !len) {
+		r->no_shop++;
+		return 0;
+	}
+	if (!sent || time_parse(sent, sent_len, in.tz, &rec.time) < 0) {
+		r->no_time++;
+		return 0;
+	}
+	if (sender && word_is(sender, sender_len, seller_words))
+		rec.seller = 1;
+	else if (!sender || !word_is(sender, sender_len, buyer_words)) {
+		r->bad_sender++;
+		return 0;
+	}
+	int64_t idx = shop_table_intern(r->shops, shop, len);
+	if (idx < 0) {
+		r->failed = 1;
+		return 1;
+	}
+	rec.shop = (uint32_t)idx;
+	rec.channel = channel && word_is(channel, channel_len, phone_words) ? CHANNEL_PHONE
+		    : channel && word_is(channel, channel_len, sms_words) ? CHANNEL_SMS
+									 : CHANNEL_CHAT;
+	sl = sl > 65535 ? 65535 : sl;
+	bl = bl > 65535 ? 65535 : bl;
+	rec.session_len = (uint16_t)sl;
+	rec.buyer_len = (uint16_t)bl;
+	/* Only a seller's chat text can be abusive: the rest skip the rules. */
+	rec.classify = rec.seller && rec.channel == CHANNEL_CHAT && text && tl && r->attitude >= 0;
+	memcpy(buf, &rec, sizeof(rec));
+	memcpy(buf + sizeof(rec), session, sl);
+	memcpy(buf + sizeof(rec) + sl, buyer, bl);
+	if (classify_pool_add(r->pool, r->file, row->rec->line, rec.classify ? text : "",
+			      rec.classify ? tl : 0, buf, sizeof(rec) + sl + bl) < 0) {
+		r->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int chats_classified(void *ctx, const struct pool_batch *b)
+{
+	struct chats_run *r = ctx;
+	for (size_t i = 0; i < b->n; i++) {
+		struct chat_rec rec;
+		const char *p = pool_record(b, i);
+		memcpy(&rec, p, sizeof(rec));
+		int abusive = rec.classify && (b->result[i].types >> r->attitude & 1);
+		struct chat_row row = {
+			p + sizeof(rec), rec.session_len, p + sizeof(rec) + rec.session_len,
+			rec.buyer_len, rec.shop, rec.time, rec.seller, (enum chat_channel)rec.channel,
+			abusive ? b->arena + b->text_off[i] : NULL, abusive ? b->text_len[i] : 0,
+		};
+		if (chats_add(r->chats, &row, &r->err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- complaints, for evidence ---- */
+
+struct claims_reading {
+	struct chats_run *run;
+	struct matcher *m;
+	struct chat_complaint *v;
+	char **ids;                  /* complaint_id of each, for the output */
+	size_t n, cap;
+	int failed;
+};
+
+static int on_complaint(void *ctx, const struct export_row *row)
+{
+	struct claims_reading *cr = ctx;
+	size_t sl, bl, fl, tl, il;
+	const char *shop = export_field(row, ROLE_SHOP_ID, &sl);
+	const char *buyer = export_field(row, ROLE_BUYER_ID, &bl);
+	const char *filed = export_field(row, ROLE_FILED_AT, &fl);
+	const char *text = export_field(row, ROLE_TEXT, &tl);
+	const char *id = export_field(row, ROLE_COMPLAINT_ID, &il);
+	struct classification c;
+
+	if (cr->n == cr->cap) {
+		size_t cap = cr->cap ? 2 * cr->cap : 256;
+		struct chat_complaint *v = realloc(cr->v, cap * sizeof(*v));
+		char **ids = v ? realloc(cr->ids, cap * sizeof(*ids)) : NULL;
+		if (v)
+			cr->v = v;
+		if (!ids) {
+			cr->failed = 1;
+			return 1;
+		}
+		cr->ids = ids;
+		cr->cap = cap;
+	}
+	struct chat_complaint *k = &cr->v[cr->n];
+	memset(k, 0, sizeof(*k));
+	int64_t s = shop && sl ? shop_table_intern(cr->run->shops, shop, sl) : -1;
+	k->shop = s < 0 ? UINT32_MAX : (uint32_t)s;
+	k->buyer = strndup(buyer ? buyer : "", bl);
+	k->buyer_len = bl;
+	if (!filed || time_parse(filed, fl, in.tz, &k->filed) < 0)
+		k->filed = INT64_MIN / 2;
+	if (classify_text(cr->m, text ? text : "", tl, &c) < 0) {
+		cr->failed = 1;
+		return 1;
+	}
+	k->claim = c.primary >= 0 && c.primary == cr->run->harassment ? CLAIM_HARASSMENT
+		 : c.primary >= 0 && c.primary == cr->run->attitude ? CLAIM_ATTITUDE : CLAIM_OTHER;
+	cr->ids[cr->n] = strndup(id ? id : "", il);
+	if (!k->buyer || !cr->ids[cr->n]) {
+		cr->failed = 1;
+		return 1;
+	}
+	cr->n++;
+	return 0;
+}
+
+/* ---- output ---- */
+
+static int write_shops(const struct chats_run *r, const struct chat_shop *out, size_t n,
+		       enum table_format f)
+{
+	static const char *const names[] = {
+		"shop_id", "conversations", "buyer_messages", "seller_messages",
+		"first_response_median_s", "first_response_p90_s", "asked", "unanswered",
+		"unanswered_share", "seller_contacts", "night_contacts", "burst_buyers",
+		"abusive_messages",
+	};
+	struct table t;
+	if (table_begin(&t, stdout, f, names, sizeof(names) / sizeof(names[0])) < 0)
+		return -1;
+	for (size_t s = 0; s < n; s++) {
+		const struct chat_shop *c = &out[s];
+		size_t len;
+		if (!c->rows)
+			continue;
+		const char *key = shop_table_key(r->shops, s, &len);
+		table_str(&t, key, len);
+		table_int(&t, (int64_t)c->conversations);
+		table_int(&t, (int64_t)c->buyer_messages);
+		table_int(&t, (int64_t)c->seller_messages);
+		table_num(&t, c->response_median, 1);
+		table_num(&t, c->response_p90, 0);
+		table_int(&t, (int64_t)c->asked);
+		table_int(&t, (int64_t)(c->asked - c->answered));
+		table_num(&t, c->asked ? (double)(c->asked - c->answered) / (double)c->asked
+				       : __builtin_nan(""), 4);
+		table_int(&t, (int64_t)c->seller_contacts);
+		table_int(&t, (int64_t)c->night_contacts);
+		table_int(&t, (int64_t)c->burst_buyers);
+		table_int(&t, (int64_t)c->abusive_messages);
+		table_row_end(&t);
+	}
+	return table_end(&t);
+}
+
+static int write_evidence(const struct chats_run *r, const struct claims_reading *cr,
+			  enum table_format f)
+{
+	static const char *const names[] = {
+		"complaint_id", "shop_id", "buyer_id", "filed_at", "claim", "evidence",
+		"contacts_7d", "night_contacts_7d", "burst_7d", "abusive_7d", "abusive_messages",
+	};
+	static const char *const claims[] = {"other", "harassment", "attitude"};
+	struct table t;
+	if (table_begin(&t, stdout, f, names, sizeof(names) / sizeof(names[0])) < 0)
+		return -1;
+	for (size_t i = 0; i < cr->n; i++) {
+		const struct chat_complaint *k = &cr->v[i];
+		char when[20];
+		size_t len;
+		table_cstr(&t, cr->ids[i]);
+		if (k->shop == UINT32_MAX)
+			table_null(&t);
+		else {
+			const char *key = shop_table_key(r->shops, k->shop, &len);
+			table_str(&t, key, len);
+		}
+		table_str(&t, k->buyer, k->buyer_len);
+		time_format(k->filed, in.tz, when);
+		table_cstr(&t, k->filed == INT64_MIN / 2 ? "" : when);
+		table_cstr(&t, claims[k->claim]);
+		table_cstr(&t, chats_evidence_name(k->evidence));
+		if (k->claim == CLAIM_OTHER) {
+			for (int j = 0; j < 5; j++)
+				table_null(&t);
+		} else {
+			table_int(&t, k->contacts);
+			table_int(&t, k->night_contacts);
+			table_cstr(&t, k->burst ? "yes" : "no");
+			table_int(&t, k->abusive);
+			table_cstr(&t, k->abusive_texts ? k->abusive_texts : "");
+		}
+		table_row_end(&t);
+	}
+	return table_end(&t);
+}
+
+/* Parts for the spool: one per 32 MiB of input (a part holds ~4x its share
+ * of the compressed bytes in memory), at least 8. */
+static unsigned parts_for(const struct strlist *files)
+{
+	uint64_t bytes = 0;
+	for (size_t i = 0; i < files->n; i++) {
+		struct stat st;
+		if (strcmp(files->items[i], "-") && stat(files->items[i], &st) == 0)
+			bytes += (uint64_t)st.st_size;
+	}
+	uint64_t n = bytes / (32u << 20) + 8;
+	return (unsigned)(n > 512 ? 512 : n);
+}
+
+static int read_all(struct chats_run *r, struct export_options *eo, const struct strlist *files,
+		    enum record_kind kind, export_row_fn fn, void *ctx)
+{
+	int status = EXIT_OK;
+	static struct progress pg;   /* eo keeps a pointer to it */
+	eo->kind = kind;
+	progress_init(&pg, in.progress_flag);
+	eo->progress = progress_update;
+	eo->progress_ctx = &pg;
+	for (size_t i = 0; i < files->n; i++) {
+		struct export_stats st;
+		struct error err;
+		r->file = files->items[i];
+		int rc = export_read(files->items[i], eo, fn, ctx, &st, &err);
+		progress_done(&pg);
+		if (rc < 0) {
+			error_print(stderr, &err);
+			status = EXIT_DATA;
+		}
+		if (st.rejected) {
+			fprintf(stderr, "tousu: %s: %llu rows rejected", r->file,
+				(unsigned long long)st.rejected);
+			for (size_t k = 0; k < st.n_kept; k++)
+				fprintf(stderr, "%s line %llu: %s", k ? ";" : " (first:",
+					(unsigned long long)st.kept[k].line, st.kept[k].reason);
+			fputs(st.n_kept ? ")\n" : "\n", stderr);
+		}
+		if (input_flags_too_many_rejects(&in, r->file, &st, &err)) {
+			error_print(stderr, &err);
+			status = EXIT_DATA;
+		}
+		export_stats_release(&st);
+		if (r->failed)
+			break;
+	}
+	return status;
+}
+
+static int run_chats(int argc, char **argv)
+{
+	char **operands;
+	size_t n_operands;
+	int status = EXIT_OK;
+	struct export_options eo;
+	struct error err;
+	struct chats_run r = {0};
+	struct claims_reading cr = {0};
+	struct chat_shop *out = NULL;
+	enum table_format format;
+
+	in.progress_flag = -1;
+	if (cmd_parse(argc, argv, &chats_usage, "chats", 0, &operands, &n_operands, &status))
+		return status;
+	status = EXIT_USAGE;
+	if (n_operands || !chat_files.n) {
+		fputs("tousu: chats: needs --chats FILE... (and, for evidence, --complaints "
+		      "FILE...)\n", stderr);
+		goto out;
+	}
+	if (input_flags_apply(&in, &eo, &err) < 0) {
+		error_print(stderr, &err);
+		goto out;
+	}
+	if (in.kind) {
+		fputs("tousu: chats: --kind does not apply: --chats and --complaints say it\n", stderr);
+		goto out;
+	}
+	table_format_parse(format_name, &format);
+	status = EXIT_DATA;
+	if (input_flags_open_rejects(&in, &eo, &err) < 0) {
+		error_print(stderr, &err);
+		goto out;
+	}
+	if (rule_flags_load(&rf) < 0)
+		goto out;
+	r.attitude = rules_type_find(rf.rs, "attitude");
+	r.harassment = rules_type_find(rf.rs, "harassment");
+	if (threads == UINT64_MAX) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cores > 0 ? (uint64_t)cores : 1;
+	}
+	r.shops = shop_table_new();
+	r.chats = r.shops ? chats_new(parts_for(&chat_files), in.tz, &err) : NULL;
+	r.pool = r.chats ? classify_pool_new(rf.classifier, (size_t)(threads > 64 ? 64 : threads),
+					     (uint32_t)match_limit, 0, chats_classified, &r) : NULL;
+	if (!r.pool) {
+		if (!r.chats && r.shops)
+			error_print(stderr, &err);
+		else
+			fputs("tousu: out of memory\n", stderr);
+		goto out;
+	}
+	status = read_all(&r, &eo, &chat_files, KIND_CHATS, on_chat, &r);
+	if (classify_pool_finish(r.pool) < 0 || r.failed) {
+		if (r.err.msg[0])
+			error_print(stderr, &r.err);
+		else
+			fputs("tousu: out of memory\n", stderr);
+		status = EXIT_DATA;
+		goto out;
+	}
+	if (complaint_files.n) {
+		cr.run = &r;
+		cr.m = matcher_new(rf.classifier, (uint32_t)match_limit);
+		if (!cr.m) {
+			fputs("tousu: out of memory\n", stderr);
+			status = EXIT_DATA;
+			goto out;
+		}
+		int s = read_all(&r, &eo, &complaint_files, KIND_COMPLAINTS, on_complaint, &cr);
+		if (s != EXIT_OK)
+			status = s;
+		if (cr.failed) {
+			fputs("tousu: out of memory\n", stderr);
+			status = EXIT_DATA;
+			goto out;
+		}
+	}
+	if (status != EXIT_OK) {
+		fputs("tousu: chats: no output: an export could not be read in full\n", stderr);
+		goto out;
+	}
+	size_t n_shops = shop_table_count(r.shops);
+	out = calloc(n_shops ? n_shops : 1, sizeof(*out));
+	if (!out || chats_run(r.chats, out, n_shops, cr.v, cr.n, &err) < 0) {
+		if (out)
+			error_print(stderr, &err);
+		else
+			fputs("tousu: out of memory\n", stderr);
+		status = EXIT_DATA;
+		goto out;
+	}
+	if (r.no_shop || r.no_time || r.bad_sender)
+		fprintf(stderr, "tousu: chats: left out %llu rows without a shop, %llu whose sent_at "
+			"does not parse, %llu whose sender is neither buyer nor seller\n",
+			(unsigned long long)r.no_shop, (unsigned long long)r.no_time,
+			(unsigned long long)r.bad_sender);
+	if ((complaint_files.n ? write_evidence(&r, &cr, format)
+			       : write_shops(&r, out, n_shops, format)) < 0) {
+		fputs("tousu: chats: error writing output\n", stderr);
+		status = EXIT_DATA;
+	}
+out:
+	classify_pool_free(r.pool);
+	chats_free(r.chats);
+	shop_table_free(r.shops);
+	for (size_t i = 0; i < cr.n; i++) {
+		free(cr.v[i].buyer);
+		free(cr.v[i].abusive_texts);
+		free(cr.ids[i]);
+	}
+	free(cr.v);
+	free(cr.ids);
+	matcher_free(cr.m);
+	free(out);
+	rule_flags_release(&rf);
+	input_flags_release(&in);
+	strlist_release(&chat_files);
+	strlist_release(&complaint_files);
+	free(operands);
+	return cmd_finish_stdout(status);
+}
+
+const struct cmd cmd_chats = {
+	"chats", "service signals from chats (response times, bursts, night contacts) and evidence",
+	run_chats,
+};
