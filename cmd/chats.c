@@ -17,6 +17,7 @@
 #include "analyzers/classifier.h"
 #include "analyzers/classify_pool.h"
 #include "analyzers/shop_table.h"
+#include "cmd/chats_job.h"
 #include "cmd/cmd.h"
 #include "cmd/input_options.h"
 #include "cmd/progress.h"
@@ -55,6 +56,7 @@ static const struct command_usage chats_usage = {
 };
 
 struct chats_run {
+	const struct input_flags *in;
 	struct shop_table *shops;
 	struct chats *chats;
 	struct classify_pool *pool;
@@ -105,7 +107,7 @@ static int on_chat(void *ctx, const struct export_row *row)
 		r->no_shop++;
 		return 0;
 	}
-	if (!sent || time_parse(sent, sent_len, in.tz, &rec.time) < 0) {
+	if (!sent || time_parse(sent, sent_len, r->in->tz, &rec.time) < 0) {
 		r->no_time++;
 		return 0;
 	}
@@ -201,7 +203,7 @@ static int on_complaint(void *ctx, const struct export_row *row)
 	k->shop = s < 0 ? UINT32_MAX : (uint32_t)s;
 	k->buyer = strndup(buyer ? buyer : "", bl);
 	k->buyer_len = bl;
-	if (!filed || time_parse(filed, fl, in.tz, &k->filed) < 0)
+	if (!filed || time_parse(filed, fl, cr->run->in->tz, &k->filed) < 0)
 		k->filed = INT64_MIN / 2;
 	if (classify_text(cr->m, text ? text : "", tl, &c) < 0) {
 		cr->failed = 1;
@@ -221,7 +223,7 @@ static int on_complaint(void *ctx, const struct export_row *row)
 /* ---- output ---- */
 
 static int write_shops(const struct chats_run *r, const struct chat_shop *out, size_t n,
-		       enum table_format f)
+		       FILE *file, enum table_format f)
 {
 	static const char *const names[] = {
 		"shop_id", "conversations", "buyer_messages", "seller_messages",
@@ -230,7 +232,7 @@ static int write_shops(const struct chats_run *r, const struct chat_shop *out, s
 		"abusive_messages",
 	};
 	struct table t;
-	if (table_begin(&t, stdout, f, names, sizeof(names) / sizeof(names[0])) < 0)
+	if (table_begin(&t, file, f, names, sizeof(names) / sizeof(names[0])) < 0)
 		return -1;
 	for (size_t s = 0; s < n; s++) {
 		const struct chat_shop *c = &out[s];
@@ -258,7 +260,7 @@ static int write_shops(const struct chats_run *r, const struct chat_shop *out, s
 }
 
 static int write_evidence(const struct chats_run *r, const struct claims_reading *cr,
-			  enum table_format f)
+			  FILE *file, enum table_format f, int claims_only)
 {
 	static const char *const names[] = {
 		"complaint_id", "shop_id", "buyer_id", "filed_at", "claim", "evidence",
@@ -266,12 +268,14 @@ static int write_evidence(const struct chats_run *r, const struct claims_reading
 	};
 	static const char *const claims[] = {"other", "harassment", "attitude"};
 	struct table t;
-	if (table_begin(&t, stdout, f, names, sizeof(names) / sizeof(names[0])) < 0)
+	if (table_begin(&t, file, f, names, sizeof(names) / sizeof(names[0])) < 0)
 		return -1;
 	for (size_t i = 0; i < cr->n; i++) {
 		const struct chat_complaint *k = &cr->v[i];
 		char when[20];
 		size_t len;
+		if (claims_only && k->claim == CLAIM_OTHER)
+			continue;
 		table_cstr(&t, cr->ids[i]);
 		if (k->shop == UINT32_MAX)
 			table_null(&t);
@@ -280,7 +284,7 @@ static int write_evidence(const struct chats_run *r, const struct claims_reading
 			table_str(&t, key, len);
 		}
 		table_str(&t, k->buyer, k->buyer_len);
-		time_format(k->filed, in.tz, when);
+		time_format(k->filed, r->in->tz, when);
 		table_cstr(&t, k->filed == INT64_MIN / 2 ? "" : when);
 		table_cstr(&t, claims[k->claim]);
 		table_cstr(&t, chats_evidence_name(k->evidence));
@@ -319,7 +323,7 @@ static int read_all(struct chats_run *r, struct export_options *eo, const struct
 	int status = EXIT_OK;
 	static struct progress pg;   /* eo keeps a pointer to it */
 	eo->kind = kind;
-	progress_init(&pg, in.progress_flag);
+	progress_init(&pg, r->in->progress_flag);
 	eo->progress = progress_update;
 	eo->progress_ctx = &pg;
 	for (size_t i = 0; i < files->n; i++) {
@@ -340,7 +344,7 @@ static int read_all(struct chats_run *r, struct export_options *eo, const struct
 					(unsigned long long)st.kept[k].line, st.kept[k].reason);
 			fputs(st.n_kept ? ")\n" : "\n", stderr);
 		}
-		if (input_flags_too_many_rejects(&in, r->file, &st, &err)) {
+		if (input_flags_too_many_rejects(r->in, r->file, &st, &err)) {
 			error_print(stderr, &err);
 			status = EXIT_DATA;
 		}
@@ -351,53 +355,22 @@ static int read_all(struct chats_run *r, struct export_options *eo, const struct
 	return status;
 }
 
-static int run_chats(int argc, char **argv)
+int chats_job(const struct chats_params *p, FILE *shops_out, FILE *evidence_out)
 {
-	char **operands;
-	size_t n_operands;
-	int status = EXIT_OK;
-	struct export_options eo;
+	int status;
 	struct error err;
 	struct chats_run r = {0};
 	struct claims_reading cr = {0};
 	struct chat_shop *out = NULL;
-	enum table_format format;
 
-	in.progress_flag = -1;
-	if (cmd_parse(argc, argv, &chats_usage, "chats", 0, &operands, &n_operands, &status))
-		return status;
-	status = EXIT_USAGE;
-	if (n_operands || !chat_files.n) {
-		fputs("tousu: chats: needs --chats FILE... (and, for evidence, --complaints "
-		      "FILE...)\n", stderr);
-		goto out;
-	}
-	if (input_flags_apply(&in, &eo, &err) < 0) {
-		error_print(stderr, &err);
-		goto out;
-	}
-	if (in.kind) {
-		fputs("tousu: chats: --kind does not apply: --chats and --complaints say it\n", stderr);
-		goto out;
-	}
-	table_format_parse(format_name, &format);
-	status = EXIT_DATA;
-	if (input_flags_open_rejects(&in, &eo, &err) < 0) {
-		error_print(stderr, &err);
-		goto out;
-	}
-	if (rule_flags_load(&rf) < 0)
-		goto out;
-	r.attitude = rules_type_find(rf.rs, "attitude");
-	r.harassment = rules_type_find(rf.rs, "harassment");
-	if (threads == UINT64_MAX) {
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = cores > 0 ? (uint64_t)cores : 1;
-	}
+	r.in = p->in;
+	r.attitude = rules_type_find(p->rs, "attitude");
+	r.harassment = rules_type_find(p->rs, "harassment");
 	r.shops = shop_table_new();
-	r.chats = r.shops ? chats_new(parts_for(&chat_files), in.tz, &err) : NULL;
-	r.pool = r.chats ? classify_pool_new(rf.classifier, (size_t)(threads > 64 ? 64 : threads),
-					     (uint32_t)match_limit, 0, chats_classified, &r) : NULL;
+	r.chats = r.shops ? chats_new(parts_for(p->chat_files), p->in->tz, &err) : NULL;
+	r.pool = r.chats ? classify_pool_new(p->classifier, p->threads, p->match_limit, 0,
+					     chats_classified, &r) : NULL;
+	status = EXIT_DATA;
 	if (!r.pool) {
 		if (!r.chats && r.shops)
 			error_print(stderr, &err);
@@ -405,7 +378,7 @@ static int run_chats(int argc, char **argv)
 			fputs("tousu: out of memory\n", stderr);
 		goto out;
 	}
-	status = read_all(&r, &eo, &chat_files, KIND_CHATS, on_chat, &r);
+	status = read_all(&r, p->eo, p->chat_files, KIND_CHATS, on_chat, &r);
 	if (classify_pool_finish(r.pool) < 0 || r.failed) {
 		if (r.err.msg[0])
 			error_print(stderr, &r.err);
@@ -414,15 +387,15 @@ static int run_chats(int argc, char **argv)
 		status = EXIT_DATA;
 		goto out;
 	}
-	if (complaint_files.n) {
+	if (evidence_out && p->complaint_files && p->complaint_files->n) {
 		cr.run = &r;
-		cr.m = matcher_new(rf.classifier, (uint32_t)match_limit);
+		cr.m = matcher_new(p->classifier, p->match_limit);
 		if (!cr.m) {
 			fputs("tousu: out of memory\n", stderr);
 			status = EXIT_DATA;
 			goto out;
 		}
-		int s = read_all(&r, &eo, &complaint_files, KIND_COMPLAINTS, on_complaint, &cr);
+		int s = read_all(&r, p->eo, p->complaint_files, KIND_COMPLAINTS, on_complaint, &cr);
 		if (s != EXIT_OK)
 			status = s;
 		if (cr.failed) {
@@ -450,8 +423,8 @@ static int run_chats(int argc, char **argv)
 			"does not parse, %llu whose sender is neither buyer nor seller\n",
 			(unsigned long long)r.no_shop, (unsigned long long)r.no_time,
 			(unsigned long long)r.bad_sender);
-	if ((complaint_files.n ? write_evidence(&r, &cr, format)
-			       : write_shops(&r, out, n_shops, format)) < 0) {
+	if ((shops_out && write_shops(&r, out, n_shops, shops_out, p->format) < 0) ||
+	    (evidence_out && write_evidence(&r, &cr, evidence_out, p->format, p->claims_only) < 0)) {
 		fputs("tousu: chats: error writing output\n", stderr);
 		status = EXIT_DATA;
 	}
@@ -468,6 +441,54 @@ out:
 	free(cr.ids);
 	matcher_free(cr.m);
 	free(out);
+	return status;
+}
+
+static int run_chats(int argc, char **argv)
+{
+	char **operands;
+	size_t n_operands;
+	int status = EXIT_OK;
+	struct export_options eo;
+	struct error err;
+	enum table_format format;
+
+	in.progress_flag = -1;
+	if (cmd_parse(argc, argv, &chats_usage, "chats", 0, &operands, &n_operands, &status))
+		return status;
+	status = EXIT_USAGE;
+	if (n_operands || !chat_files.n) {
+		fputs("tousu: chats: needs --chats FILE... (and, for evidence, --complaints "
+		      "FILE...)\n", stderr);
+		goto out;
+	}
+	if (input_flags_apply(&in, &eo, &err) < 0) {
+		error_print(stderr, &err);
+		goto out;
+	}
+	if (in.kind) {
+		fputs("tousu: chats: --kind does not apply: --chats and --complaints say it\n", stderr);
+		goto out;
+	}
+	table_format_parse(format_name, &format);
+	status = EXIT_DATA;
+	if (input_flags_open_rejects(&in, &eo, &err) < 0) {
+		error_print(stderr, &err);
+		goto out;
+	}
+	if (rule_flags_load(&rf) < 0)
+		goto out;
+	if (threads == UINT64_MAX) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cores > 0 ? (uint64_t)cores : 1;
+	}
+	struct chats_params p = {
+		&chat_files, &complaint_files, &eo, &in, rf.rs, rf.classifier,
+		(size_t)(threads > 64 ? 64 : threads), (uint32_t)match_limit, format, 0,
+	};
+	status = chats_job(&p, complaint_files.n ? NULL : stdout,
+			   complaint_files.n ? stdout : NULL);
+out:
 	rule_flags_release(&rf);
 	input_flags_release(&in);
 	strlist_release(&chat_files);

@@ -29,6 +29,7 @@
 
 #include "analyzers/partial.h"
 #include "analyzers/stats.h"
+#include "cmd/chats_job.h"
 #include "cmd/cmd.h"
 #include "cmd/rates_job.h"
 #include "cmd/report_log.h"
@@ -43,7 +44,7 @@
 #define EXIT_ALERT 3
 #define WORST_SHOPS 20
 
-static struct strlist order_files, complaint_files;
+static struct strlist order_files, complaint_files, chat_files;
 static const char *out_dir, *date_arg, *window_arg = "30", *threshold_arg, *shop_arg;
 static double jump = 0.01;
 static uint64_t min_orders = 30, memory = JOIN_DEFAULT_BUDGET, match_limit;
@@ -55,6 +56,8 @@ static struct rule_flags rf;
 static const struct option report_options[] = {
 	OPT_FILES(0, "orders", &order_files, "FILE...", "the night's orders exports (required)"),
 	OPT_FILES(0, "complaints", &complaint_files, "FILE...", "the night's complaints exports (required)"),
+	OPT_FILES(0, "chats", &chat_files, "FILE...",
+		  "the night's chat exports: chats.tsv and evidence.tsv in the report"),
 	OPT_STRING('o', "out", &out_dir, "DIR", "the reports folder (required)"),
 	OPT_STRING(0, "date", &date_arg, "DATE", "the report's date (default: yesterday in --tz)"),
 	OPT_STRING(0, "window", &window_arg, "Nd", "the trailing window of the figures (default 30d)"),
@@ -561,6 +564,32 @@ static int write_summary(struct run *run, const struct rates_view *shops_view)
 	return fclose(f) == 0 ? 0 : -1;
 }
 
+/* chats.tsv and evidence.tsv, from tonight's chat exports (chat signals are
+ * medians and bursts, not sums: they are not merged over nights). */
+static int write_chats(struct run *run, struct export_options *eo)
+{
+	char *cp = path_join(run->tmp, "chats.tsv"), *ep = path_join(run->tmp, "evidence.tsv");
+	FILE *c = cp ? fopen(cp, "w") : NULL, *e = ep ? fopen(ep, "w") : NULL;
+	int status = EXIT_DATA;
+	struct chats_params p = {
+		&chat_files, &complaint_files, eo, &in, rf.rs, rf.classifier, (size_t)threads,
+		(uint32_t)(match_limit > UINT32_MAX ? UINT32_MAX : match_limit), TABLE_TSV, 1,
+	};
+
+	fprintf(stderr, "tousu: report %s: reading %zu chat export%s\n", run->date, chat_files.n,
+		chat_files.n == 1 ? "" : "s");
+	if (c && e)
+		status = chats_job(&p, c, e);
+	if ((c && fclose(c) != 0) || (e && fclose(e) != 0) || !c || !e) {
+		fprintf(stderr, "tousu: report: cannot write chats.tsv or evidence.tsv: %s\n",
+			strerror(errno));
+		status = EXIT_DATA;
+	}
+	free(cp);
+	free(ep);
+	return status;
+}
+
 /* types.tsv: complaints per primary type over the window, their share and
  * their rate per 1,000 orders. */
 static int write_types(struct run *run, const struct rates_out *o, const struct rates_view *v)
@@ -650,7 +679,13 @@ static int write_page(struct run *run, const struct rates_view *shops_view, doub
 		{"Worst shops", "worst.tsv", WORST_SHOPS,
 		 "By complaint rate, shops with enough orders; all shops in rates.tsv"},
 		{"Complaint types", "types.tsv", 0, NULL},
+		{"Chats tonight", "chats.tsv", WORST_SHOPS,
+		 "First response in seconds; contacts the seller started, at night, in bursts"},
+		{"Evidence from tonight's chats", "evidence.tsv", WORST_SHOPS,
+		 "Harassment: a night contact or a burst in the 7 days before supports it; "
+		 "attitude: abusive seller messages"},
 	};
+	size_t n_tables = chat_files.n ? 5 : 3;
 	if (t->orders_no_shop || t->complaints_no_shop)
 		snprintf(notes[n_notes++], sizeof(notes[0]), "%llu orders and %llu complaints "
 			 "without a shop", (unsigned long long)t->orders_no_shop,
@@ -672,8 +707,7 @@ static int write_page(struct run *run, const struct rates_view *shops_view, doub
 		 (long long)(run->day - run->from_day + 1), run->from, run->date, run->n_partials);
 	struct page_input pin = {
 		title, subtitle, figures, sizeof(figures) / sizeof(figures[0]),
-		charts, sizeof(charts) / sizeof(charts[0]), tables,
-		sizeof(tables) / sizeof(tables[0]), note_ptrs, n_notes,
+		charts, sizeof(charts) / sizeof(charts[0]), tables, n_tables, note_ptrs, n_notes,
 	};
 	return page_in_dir(run->tmp, "index.html", &pin);
 }
@@ -935,6 +969,8 @@ static int build(struct run *run, struct export_options *eo, const char *state)
 	    chart(&od, &days_view, run->tmp, "types", GNUPLOT_TYPES) < 0 ||
 	    chart(&o, &shops_view, run->tmp, "distribution", GNUPLOT_DISTRIBUTION) < 0)
 		goto out;
+	if (chat_files.n && write_chats(run, eo) != EXIT_OK)
+		goto out;
 	if (write_summary(run, &shops_view) < 0 || write_page(run, &shops_view, threshold) < 0 ||
 	    (shop_arg && write_card(run, &o, &shops_view) < 0)) {
 		fputs("tousu: report: cannot write the summary or the page\n", stderr);
@@ -1103,6 +1139,7 @@ out:
 	input_flags_release(&in);
 	strlist_release(&order_files);
 	strlist_release(&complaint_files);
+	strlist_release(&chat_files);
 	free(operands);
 	if (logging)
 		report_log_stop();
