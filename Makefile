@@ -20,7 +20,7 @@ LDLIBS   := -lcsv -lpcre2-8 -lz -lm -pthread
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_BUILD := build-essential zlib1g-dev libcsv-dev libpcre2-dev
 DEB_DEMO  := gnuplot-nox fonts-wqy-microhei
-DEB_TEST  := libcmocka-dev clang python3 gzip gnuplot-nox fonts-wqy-microhei valgrind sqlite3
+DEB_TEST  := libcmocka-dev clang python3 gzip gnuplot-nox fonts-wqy-microhei valgrind sqlite3 chromium
 DEB_BENCH := time bc miller sqlite3
 
 # The default rules are compiled in, so tousu works with no files installed.
