@@ -147,37 +147,81 @@ static int day_of(const char *s, int64_t *day)
 	return 0;
 }
 
+/*
+ * Runs gnuplot on the script the chart writer makes. gnuplot's stderr goes
+ * to a temporary file: it warns about harmless things (an empty range on a
+ * night with one day of data) that must not fill cron mail, and what it says
+ * is shown only when it fails.
+ */
+static int run_gnuplot(const struct rates_out *o, const struct rates_view *v,
+		       const struct gnuplot_chart *c, const char *file)
+{
+	struct error err;
+	int in_pipe[2];
+	FILE *log = tmpfile();
+	pid_t pid;
+
+	if (!log || pipe(in_pipe) != 0) {
+		if (log)
+			fclose(log);
+		fprintf(stderr, "tousu: report: cannot run gnuplot: %s\n", strerror(errno));
+		return -1;
+	}
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		dup2(in_pipe[0], 0);
+		dup2(fileno(log), 1);
+		dup2(fileno(log), 2);
+		close(in_pipe[0]);
+		close(in_pipe[1]);
+		execlp("gnuplot", "gnuplot", (char *)NULL);
+		_exit(127);
+	}
+	close(in_pipe[0]);
+	FILE *gp = pid > 0 ? fdopen(in_pipe[1], "w") : NULL;
+	int rc = gp ? rates_write_chart(o, v, gp, c, &err) : -1;
+	if (gp)
+		fclose(gp);
+	else
+		close(in_pipe[1]);
+	int st = -1;
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	if (rc < 0 && gp)
+		error_print(stderr, &err);
+	if (rc == 0 && (pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
+		char line[512];
+		fprintf(stderr, "tousu: report: gnuplot failed on %s%s\n", file,
+			pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 127
+				? " (is gnuplot-nox installed?)" : ":");
+		rewind(log);
+		while (fgets(line, sizeof(line), log))
+			fprintf(stderr, "tousu: gnuplot: %s", line);
+		rc = -1;
+	}
+	fclose(log);
+	return rc;
+}
+
 /* A report's chart: the rates view through gnuplot into DIR/NAME.png|svg. */
 static int chart(const struct rates_out *o, const struct rates_view *v, const char *dir,
 		 const char *name, enum gnuplot_kind kind)
 {
 	for (int term = GNUPLOT_PNG; term <= GNUPLOT_SVG; term++) {
 		char file[64];
-		struct error err;
 		struct gnuplot_chart c = {0};
 		snprintf(file, sizeof(file), "%s.%s", name, term == GNUPLOT_PNG ? "png" : "svg");
 		char *path = path_join(dir, file);
-		FILE *gp = popen("gnuplot", "w");
-		if (!path || !gp) {
-			fprintf(stderr, "tousu: report: cannot run gnuplot: %s\n", strerror(errno));
-			free(path);
+		if (!path)
 			return -1;
-		}
 		c.kind = kind;
 		c.terminal = (enum gnuplot_terminal)term;
 		c.output = path;
-		int rc = rates_write_chart(o, v, gp, &c, &err);
-		int st = pclose(gp);
+		int rc = run_gnuplot(o, v, &c, file);
 		free(path);
-		if (rc < 0) {
-			error_print(stderr, &err);
+		if (rc < 0)
 			return -1;
-		}
-		if (st != 0) {
-			fprintf(stderr, "tousu: report: gnuplot failed on %s (is gnuplot-nox "
-				"installed?)\n", file);
-			return -1;
-		}
 	}
 	return 0;
 }
@@ -517,8 +561,13 @@ static int merge_nights(struct run *run, const char *state)
 	paths[n++] = strdup(run->part_tmp);
 	run->n_partials = n;
 	status = rates_job_init(&run->merged, &cfg, rf.rs, rf.classifier, (size_t)memory, 0);
-	if (status == EXIT_OK)
+	if (status == EXIT_OK) {
 		status = rates_job_load_partials(&run->merged, paths, n);
+		if (status != EXIT_OK)
+			fprintf(stderr, "tousu: report: the saved nights in %s cannot be merged with "
+				"tonight's; to start over with other rules or --tz, run once with "
+				"--rebuild and the exports of the whole window\n", state);
+	}
 	if (status == EXIT_OK)
 		status = rates_job_join(&run->merged);
 	for (size_t i = 0; i < n; i++)
@@ -686,20 +735,24 @@ static int write_page(struct run *run, const struct rates_view *shops_view, doub
 		 "attitude: abusive seller messages"},
 	};
 	size_t n_tables = chat_files.n ? 5 : 3;
+#define S(n) ((n) == 1 ? "" : "s")
 	if (t->orders_no_shop || t->complaints_no_shop)
-		snprintf(notes[n_notes++], sizeof(notes[0]), "%llu orders and %llu complaints "
+		snprintf(notes[n_notes++], sizeof(notes[0]), "%llu order%s and %llu complaint%s "
 			 "without a shop", (unsigned long long)t->orders_no_shop,
-			 (unsigned long long)t->complaints_no_shop);
+			 S(t->orders_no_shop), (unsigned long long)t->complaints_no_shop,
+			 S(t->complaints_no_shop));
 	if (t->orders_no_time || t->complaints_no_time)
-		snprintf(notes[n_notes++], sizeof(notes[0]), "%llu orders and %llu complaints "
+		snprintf(notes[n_notes++], sizeof(notes[0]), "%llu order%s and %llu complaint%s "
 			 "whose time does not parse", (unsigned long long)t->orders_no_time,
-			 (unsigned long long)t->complaints_no_time);
+			 S(t->orders_no_time), (unsigned long long)t->complaints_no_time,
+			 S(t->complaints_no_time));
 	if (no_order)
-		snprintf(notes[n_notes++], sizeof(notes[0]), "%llu complaints whose order is not "
-			 "in the exports (counted)", (unsigned long long)no_order);
+		snprintf(notes[n_notes++], sizeof(notes[0]), "%llu complaint%s whose order is not "
+			 "in the exports (counted)", (unsigned long long)no_order, S(no_order));
 	if (late)
-		snprintf(notes[n_notes++], sizeof(notes[0]), "%llu complaints filed more than 15 "
-			 "days after the trade ended (not counted)", (unsigned long long)late);
+		snprintf(notes[n_notes++], sizeof(notes[0]), "%llu complaint%s filed more than 15 "
+			 "days after the trade ended (not counted)", (unsigned long long)late, S(late));
+#undef S
 	for (size_t i = 0; i < n_notes; i++)
 		note_ptrs[i] = notes[i];
 	snprintf(title, sizeof(title), "tousu report %s", run->date);
@@ -890,11 +943,22 @@ static int swap_in(const char *tmp, const char *dir)
 	return 0;
 }
 
-/* DIR/latest -> DATE, replaced in one rename. */
+/* DIR/latest -> DATE, replaced in one rename; only forward: rerunning an
+ * older night (a backfill) leaves latest on the newest report. */
 static int point_latest(const char *out, const char *date)
 {
 	char *link = path_join(out, "latest"), *tmp = path_join(out, ".latest.tmp");
+	char now[32];
 	int rc = -1;
+	ssize_t n = link ? readlink(link, now, sizeof(now) - 1) : -1;
+	if (n == 10) {
+		now[n] = '\0';
+		if (strcmp(now, date) > 0) {
+			free(link);
+			free(tmp);
+			return 0;
+		}
+	}
 	if (link && tmp) {
 		unlink(tmp);
 		rc = symlink(date, tmp) == 0 && rename(tmp, link) == 0 ? 0 : -1;
@@ -1023,11 +1087,16 @@ static int run_report(int argc, char **argv)
 	if (threshold_arg) {
 		const char *s = threshold_arg + (threshold_arg[0] == 'p');
 		double v = strtod(s, &end);
-		if (end == s || *end || v < 0 || (threshold_arg[0] == 'p' ? v > 100 : v > 1)) {
+		if (end == s || *end || !isfinite(v) || v < 0 ||
+		    (threshold_arg[0] == 'p' ? v > 100 : v > 1)) {
 			fprintf(stderr, "tousu: report: --threshold: '%s' is not a rate (0.05) or a "
 				"percentile (p90)\n", threshold_arg);
 			goto out;
 		}
+	}
+	if (!isfinite(jump) || jump < 0 || jump > 1) {
+		fprintf(stderr, "tousu: report: --jump: a rise in rate from 0 to 1, such as 0.01\n");
+		goto out;
 	}
 	if (date_arg) {
 		if (day_of(date_arg, &run.day) < 0) {
@@ -1115,8 +1184,8 @@ static int run_report(int argc, char **argv)
 	}
 	free(run.tmp);
 	run.tmp = NULL;
-	fprintf(stderr, "tousu: report %s: written to %s (%zu alerts)\n", run.date, run.dir,
-		run.alerts.n);
+	fprintf(stderr, "tousu: report %s: written to %s (%zu alert%s)\n", run.date, run.dir,
+		run.alerts.n, run.alerts.n == 1 ? "" : "s");
 	if (fail_on_alert && run.alerts.n)
 		status = EXIT_ALERT;
 out:

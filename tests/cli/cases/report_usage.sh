@@ -48,3 +48,15 @@ d=$(readlink rep/latest)
 test "$(grep -Ec '^[0-9T:-]{19}-05:00 tousu: ' err)" = "$(wc -l < err)"
 echo "no --date: the report is yesterday's in --tz -05:00, $(wc -l < err) log lines stamped -05:00"
 sed -E "s/$stamp/TIME /; s/$d/DATE/g; s/^/  /" err
+# latest only moves forward: rerunning an older night (a backfill) leaves it
+o="$REPO/samples/orders.csv" c="$REPO/samples/complaints.csv"
+for d in 2026-10-30 2026-10-31 2026-10-30; do
+	"$TOUSU" report --out back --date "$d" --orders "$o" --complaints "$c" 2>/dev/null
+done
+echo "after a backfill of 2026-10-30, latest -> $(readlink back/latest)"
+for bad in "--threshold nan" "--threshold pnan" "--jump -1" "--jump nan"; do
+	rc=0
+	"$TOUSU" report --out back --date 2026-10-31 --orders "$o" --complaints "$c" $bad \
+		> /dev/null 2> err.txt || rc=$?
+	echo "$bad: exit $rc"
+done
