@@ -15,13 +15,15 @@ struct rule_set {
 	size_t n_atoms, cap_atoms;
 	char **names;            /* file names atoms point to */
 	size_t n_names;
+	char *only;              /* rules_only(): the one type loaded */
 };
 
 struct loader {
 	struct rule_set *rs;
 	const char *file;
 	uint32_t line;
-	int current;             /* type of the current section, -1 before one */
+	int current;             /* type of the current section, -1 before one,
+				  * -2 in a section rules_only() skips */
 	int errors;
 	rules_error_fn on_error;
 	void *ctx;
@@ -68,6 +70,7 @@ void rules_free(struct rule_set *rs)
 	}
 	for (size_t i = 0; i < rs->n_names; i++)
 		free(rs->names[i]);
+	free(rs->only);
 	free(rs->names);
 	free(rs->atoms);
 	free(rs);
@@ -114,6 +117,13 @@ uint64_t rules_fingerprint(const struct rule_set *rs)
 		h = fnv_str(h, a->pattern);
 	}
 	return h;
+}
+
+int rules_only(struct rule_set *rs, const char *type_id)
+{
+	free(rs->only);
+	rs->only = strdup(type_id);
+	return rs->only ? 0 : -1;
 }
 
 size_t rules_atom_count(const struct rule_set *rs) { return rs->n_atoms; }
@@ -774,6 +784,10 @@ static void section(struct loader *ld, char *s)
 		ld->current = -1;
 		return;
 	}
+	if (ld->rs->only && strcmp(id, ld->rs->only)) {
+		ld->current = -2;
+		return;
+	}
 	int t = rules_type_find(ld->rs, id);
 	if (t < 0) {
 		if (ld->rs->n_types == RULES_MAX_TYPES) {
@@ -799,6 +813,8 @@ static void key_value(struct loader *ld, char *s)
 	}
 	*eq = '\0';
 	char *key = trim(s), *value = trim(eq + 1);
+	if (ld->current == -2)
+		return;
 	if (ld->current < 0) {
 		report(ld, "'%s' outside a [type] section", key);
 		return;

@@ -12,6 +12,7 @@
 #include "analyzers/classifier.h"
 #include "cmd/input_options.h"
 #include "cmd/options.h"
+#include "cmd/rule_options.h"
 #include "reports/table.h"
 
 struct chats_params {
@@ -21,6 +22,7 @@ struct chats_params {
 	const struct input_flags *in;
 	const struct rule_set *rs;
 	const struct classifier *classifier;
+	const struct rule_flags *rule_flags;   /* to load the attitude rules alone */
 	size_t threads;
 	uint32_t match_limit;
 	enum table_format format;

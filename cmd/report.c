@@ -621,7 +621,7 @@ static int write_chats(struct run *run, struct export_options *eo)
 	FILE *c = cp ? fopen(cp, "w") : NULL, *e = ep ? fopen(ep, "w") : NULL;
 	int status = EXIT_DATA;
 	struct chats_params p = {
-		&chat_files, &complaint_files, eo, &in, rf.rs, rf.classifier, (size_t)threads,
+		&chat_files, &complaint_files, eo, &in, rf.rs, rf.classifier, &rf, (size_t)threads,
 		(uint32_t)(match_limit > UINT32_MAX ? UINT32_MAX : match_limit), TABLE_TSV, 1,
 	};
 

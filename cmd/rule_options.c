@@ -34,6 +34,30 @@ int rule_flags_load(struct rule_flags *f)
 	return 0;
 }
 
+int rule_flags_load_only(const struct rule_flags *f, const char *type_id,
+			 struct rule_set **rs, struct classifier **c)
+{
+	struct error err;
+	int errors;
+
+	*c = NULL;
+	*rs = rules_new();
+	if (!*rs || rules_only(*rs, type_id) < 0) {
+		fputs("tousu: out of memory\n", stderr);
+		return -1;
+	}
+	errors = f->rules ? rules_load_file(*rs, f->rules, rule_error_print, NULL)
+			  : rules_load_default(*rs, rule_error_print, NULL);
+	for (size_t i = 0; i < f->extra.n; i++)
+		errors += rules_load_file(*rs, f->extra.items[i], rule_error_print, NULL);
+	if (errors || !(*c = classifier_new(*rs, &err))) {
+		if (!errors)
+			error_print(stderr, &err);
+		return -1;
+	}
+	return 0;
+}
+
 void rule_flags_release(struct rule_flags *f)
 {
 	classifier_free(f->classifier);

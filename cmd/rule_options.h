@@ -23,6 +23,14 @@ struct rule_flags {
 
 /* Returns 0, or -1 after printing the errors. */
 int rule_flags_load(struct rule_flags *f);
+
+/*
+ * The same rule files, only type_id's sections (rules_only): for a caller
+ * that asks one question of many texts. 0 with *rs and *c set (free both),
+ * or -1 after printing why.
+ */
+int rule_flags_load_only(const struct rule_flags *f, const char *type_id,
+			 struct rule_set **rs, struct classifier **c);
 void rule_flags_release(struct rule_flags *f);
 
 /* Prints a rule error as "tousu: FILE:LINE: MSG" (an error callback). */
