@@ -756,8 +756,9 @@ static int write_page(struct run *run, const struct rates_view *shops_view, doub
 	for (size_t i = 0; i < n_notes; i++)
 		note_ptrs[i] = notes[i];
 	snprintf(title, sizeof(title), "tousu report %s", run->date);
-	snprintf(subtitle, sizeof(subtitle), "Trailing %lld days: %s to %s, %zu nights merged",
-		 (long long)(run->day - run->from_day + 1), run->from, run->date, run->n_partials);
+	snprintf(subtitle, sizeof(subtitle), "Trailing %lld days: %s to %s, %zu night%s merged",
+		 (long long)(run->day - run->from_day + 1), run->from, run->date, run->n_partials,
+		 run->n_partials == 1 ? "" : "s");
 	struct page_input pin = {
 		title, subtitle, figures, sizeof(figures) / sizeof(figures[0]),
 		charts, sizeof(charts) / sizeof(charts[0]), tables, n_tables, note_ptrs, n_notes,
