@@ -10,6 +10,8 @@
 #   rates:      20 million orders and 2 million complaints (issue 4's job)
 #   shops-1k, shops-1m: the same rows over a thousand and a million shops,
 #               for the memory each shop costs
+#   chats:      10 million chat rows (and 2 million orders, for the shops)
+#   chats-2m5:  2.5 million chat rows made the same way, for memory
 # BENCH_ROUNDS (default 3) runs of each; the best time of each is compared,
 # and the largest peak RSS is shown.
 set -eu
@@ -23,6 +25,7 @@ LARGE_ORDERS=${BENCH_LARGE_ORDERS:-12500000}
 COMPLAINTS=${BENCH_COMPLAINTS:-2200000}
 RATES_ORDERS=${BENCH_RATES_ORDERS:-20000000}
 RATES_COMPLAINTS=${BENCH_RATES_COMPLAINTS:-2000000}
+CHATS_ROWS=${BENCH_CHATS_ROWS:-10000000}
 BASELINES=${BENCH_BASELINES:-1}   # 0: skip Miller and sqlite3 (minutes each)
 mkdir -p "$DIR"
 
@@ -150,3 +153,23 @@ if [ "$BASELINES" = 1 ]; then
 fi
 echo "targets: rates <= 1.2 x zread over both files; memory < 300 bytes per shop, not"
 echo "         growing with rows"
+
+# ---- chats: service signals, spooled by session and by buyer ----
+
+make_data chats "$((CHATS_ROWS / 5))" --chats "$CHATS_ROWS"
+make_data chats-2m5 "$((CHATS_ROWS / 20))" --chats "$((CHATS_ROWS / 4))"
+C=$DIR/chats/chats.csv.gz
+C4=$DIR/chats-2m5/chats.csv.gz
+echo
+echo "chats: $CHATS_ROWS and $((CHATS_ROWS / 4)) chat rows ($(du -m "$C" | cut -f1) and $(du -m "$C4" | cut -f1) MB gzipped)"
+printf '%-22s %11s %10s %10s %7s %13s\n' job "csv size" zread tousu ratio "peak RSS"
+bench "chats, $((CHATS_ROWS / 1000000))M rows" "$C" $TOUSU chats --chats
+# Memory against rows: conversations (sessions) and rows both grow 4x.
+conversations() {  # FILE: sessions over all shops
+	$TOUSU chats --chats "$1" 2>/dev/null | awk -F '\t' 'NR > 1 { n += $2 } END { print n }'
+}
+m4=$(measure $TOUSU chats --chats "$C4" | cut -d' ' -f2)
+m1=$(measure $TOUSU chats --chats "$C" | cut -d' ' -f2)
+echo "memory against rows: $((CHATS_ROWS / 4)) rows, $(conversations "$C4") conversations:" \
+	"$((m4 / 1024)) MiB; $CHATS_ROWS rows, $(conversations "$C") conversations: $((m1 / 1024)) MiB"
+echo "targets: chats <= 1.3 x zread; memory growing with open conversations, not messages"
