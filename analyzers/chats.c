@@ -8,7 +8,7 @@
 
 #include "analyzers/stats.h"
 
-#define IO_BUFFER (64u << 10)
+#define IO_BUFFER (16u << 10)     /* per part file: there can be hundreds */
 #define MAX_KEY 65535
 #define KEPT_TEXTS 3
 
@@ -45,6 +45,10 @@ struct chats {
 	char **bufs;
 	struct abusive *abusive;
 	size_t n_abusive, cap_abusive;
+	/* Without complaints only the counts per shop are kept. */
+	int keep_texts;
+	uint64_t abusive_counts, *shop_abusive;
+	size_t n_shop_abusive;
 };
 
 static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
@@ -62,7 +66,7 @@ const char *chats_evidence_name(enum chat_evidence e)
 	return names[e];
 }
 
-struct chats *chats_new(unsigned n_parts, int32_t tz, struct error *err)
+struct chats *chats_new(unsigned n_parts, int32_t tz, int keep_texts, struct error *err)
 {
 	struct chats *c = calloc(1, sizeof(*c));
 	if (!c || !n_parts) {
@@ -72,6 +76,7 @@ struct chats *chats_new(unsigned n_parts, int32_t tz, struct error *err)
 	}
 	c->n_parts = n_parts;
 	c->tz = tz;
+	c->keep_texts = keep_texts;
 	c->rows = calloc(n_parts, sizeof(*c->rows));
 	c->contacts = calloc(n_parts, sizeof(*c->contacts));
 	c->bufs = calloc(2 * (size_t)n_parts, sizeof(*c->bufs));
@@ -115,6 +120,7 @@ void chats_free(struct chats *c)
 		free(c->abusive[i].text);
 	}
 	free(c->abusive);
+	free(c->shop_abusive);
 	free(c->rows);
 	free(c->contacts);
 	free(c->bufs);
@@ -147,6 +153,22 @@ int chats_add(struct chats *c, const struct chat_row *row, struct error *err)
 		return write_failed(err);
 	if (!row->abusive_text)
 		return 0;
+	c->abusive_counts++;
+	if (!c->keep_texts) {
+		if (row->shop >= c->n_shop_abusive) {
+			size_t n = c->n_shop_abusive ? 2 * c->n_shop_abusive : 1024;
+			while (n <= row->shop)
+				n *= 2;
+			uint64_t *a = realloc(c->shop_abusive, n * sizeof(*a));
+			if (!a)
+				return error_set(err, "", "out of memory");
+			memset(a + c->n_shop_abusive, 0, (n - c->n_shop_abusive) * sizeof(*a));
+			c->shop_abusive = a;
+			c->n_shop_abusive = n;
+		}
+		c->shop_abusive[row->shop]++;
+		return 0;
+	}
 	if (c->n_abusive == c->cap_abusive) {
 		size_t cap = c->cap_abusive ? 2 * c->cap_abusive : 64;
 		struct abusive *a = realloc(c->abusive, cap * sizeof(*a));
@@ -290,14 +312,30 @@ struct sort_key {
 	uint32_t tie;
 };
 
-static int cmp_keys(const void *pa, const void *pb)
+/* What sort_part orders by after the hash: time, tie, then (rows) the
+ * buyer's bytes - two buyers in one session in one second must not be
+ * ordered by the input. */
+struct sort_ctx {
+	const char *data;
+	int rows;
+};
+
+static int cmp_keys(const void *pa, const void *pb, void *ctx)
 {
 	const struct sort_key *a = pa, *b = pb;
+	const struct sort_ctx *sc = ctx;
 	if (a->h != b->h)
 		return (a->h > b->h) - (a->h < b->h);
 	if (a->t != b->t)
 		return (a->t > b->t) - (a->t < b->t);
-	return (a->tie > b->tie) - (a->tie < b->tie);
+	if (a->tie != b->tie)
+		return (a->tie > b->tie) - (a->tie < b->tie);
+	if (!sc->rows)
+		return 0;  /* contacts of one group: shop and buyer are equal */
+	const struct row_head *x = (const void *)(sc->data + a->off);
+	const struct row_head *y = (const void *)(sc->data + b->off);
+	return cmp_mem((const char *)(x + 1) + x->session_len, x->buyer_len,
+		       (const char *)(y + 1) + y->session_len, y->buyer_len);
 }
 
 static uint64_t row_group_hash(const struct row_head *r)
@@ -374,18 +412,19 @@ static int sort_part(struct part *p, int rows, struct error *err)
 	}
 	/* By hash with a radix sort, then each group by time and tie: insertion
 	 * sort for the usual few rows of a session, qsort for a long one. */
+	struct sort_ctx sc = {p->data, rows};
 	radix_by_hash(k, k + p->n, p->n);
 	for (size_t i = 0; i < p->n;) {
 		size_t j = i + 1;
 		while (j < p->n && k[j].h == k[i].h)
 			j++;
 		if (j - i > 32) {
-			qsort(k + i, j - i, sizeof(*k), cmp_keys);
+			qsort_r(k + i, j - i, sizeof(*k), cmp_keys, &sc);
 		} else {
 			for (size_t a = i + 1; a < j; a++) {
 				struct sort_key x = k[a];
 				size_t b = a;
-				for (; b > i && cmp_keys(&k[b - 1], &x) > 0; b--)
+				for (; b > i && cmp_keys(&k[b - 1], &x, &sc) > 0; b--)
 					k[b] = k[b - 1];
 				k[b] = x;
 			}
@@ -662,6 +701,17 @@ static int cmp_abusive(const void *pa, const void *pb)
 	return strcmp(a->text, b->text);
 }
 
+/* (shop, buyer, time) of a against key's. */
+static int cmp_abusive_key(const struct abusive *a, const struct abusive *key)
+{
+	if (a->shop != key->shop)
+		return (a->shop > key->shop) - (a->shop < key->shop);
+	int c = cmp_mem(a->buyer, a->buyer_len, key->buyer, key->buyer_len);
+	if (c)
+		return c;
+	return (a->time > key->time) - (a->time < key->time);
+}
+
 /* Attitude complaints: the abusive messages from S to B in the window. */
 static int find_abusive(struct chats *c, struct claims *cl, struct error *err)
 {
@@ -672,12 +722,22 @@ static int find_abusive(struct chats *c, struct claims *cl, struct error *err)
 		size_t len = 0, kept = 0;
 		if (cp->claim != CLAIM_ATTITUDE)
 			continue;
-		for (size_t i = 0; i < c->n_abusive; i++) {
+		/* The first message to (shop, buyer) at or after from: the vector is
+		 * sorted by shop, buyer, time. */
+		struct abusive key = {cp->shop, from, cp->buyer, NULL, cp->buyer_len};
+		size_t lo = 0, hi = c->n_abusive;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (cmp_abusive_key(&c->abusive[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < c->n_abusive; i++) {
 			const struct abusive *a = &c->abusive[i];
 			if (a->shop != cp->shop || cmp_mem(a->buyer, a->buyer_len, cp->buyer,
-							   cp->buyer_len) || a->time < from ||
-			    a->time > cp->filed)
-				continue;
+							   cp->buyer_len) || a->time > cp->filed)
+				break;
 			cp->abusive++;
 			if (kept++ >= KEPT_TEXTS)
 				continue;
@@ -714,6 +774,8 @@ int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
 	for (size_t i = 0; i < c->n_abusive; i++)
 		if (c->abusive[i].shop < n_shops)
 			out[c->abusive[i].shop].abusive_messages++;
+	for (size_t s = 0; s < c->n_shop_abusive && s < n_shops; s++)
+		out[s].abusive_messages += c->shop_abusive[s];
 	/* Sessions, one part at a time. */
 	for (unsigned k = 0; k < c->n_parts; k++) {
 		if (load_part(c->rows[k], sizeof(struct row_head), row_keys, &p, err) < 0)

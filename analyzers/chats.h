@@ -25,7 +25,8 @@
  * memory holds one part, not the export (choose n_parts so that a part of
  * the input fits; the command takes it from the input's size), plus, per
  * shop, its counters and one first-response time per answered session (for
- * the median), plus the abusive messages' texts.
+ * the median), plus the abusive messages' texts when there are complaints
+ * to weigh them for.
  *
  * Not thread-safe. Errors: -1 with err (temporary files, memory).
  */
@@ -86,8 +87,9 @@ struct chat_complaint {
 
 struct chats;
 
-/* tz: for night hours. NULL with err on failure. */
-struct chats *chats_new(unsigned n_parts, int32_t tz, struct error *err);
+/* tz: for night hours; keep_texts: keep abusive messages' texts (for
+ * evidence; else only their counts). NULL with err on failure. */
+struct chats *chats_new(unsigned n_parts, int32_t tz, int keep_texts, struct error *err);
 void chats_free(struct chats *c);
 
 int chats_add(struct chats *c, const struct chat_row *row, struct error *err);

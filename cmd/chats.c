@@ -63,7 +63,7 @@ struct chats_run {
 	int attitude, harassment;    /* type indexes, -1 if the rules lack them */
 	int abusive;                 /* attitude's index in the abuse classifier */
 	const char *file;
-	uint64_t no_shop, no_time, bad_sender, rows;
+	uint64_t no_shop, no_session, no_time, bad_sender, rows;
 	int failed;
 	struct error err;
 };
@@ -106,6 +106,10 @@ static int on_chat(void *ctx, const struct export_row *row)
 	r->rows++;
 	if (!shop || !len) {
 		r->no_shop++;
+		return 0;
+	}
+	if (!session || !sl) {
+		r->no_session++;
 		return 0;
 	}
 	if (!sent || time_parse(sent, sent_len, r->in->tz, &rec.time) < 0) {
@@ -223,6 +227,15 @@ static int on_complaint(void *ctx, const struct export_row *row)
 
 /* ---- output ---- */
 
+static int cmp_shop_ids(const void *a, const void *b, void *ctx)
+{
+	size_t la, lb;
+	const char *ka = shop_table_key(ctx, *(const size_t *)a, &la);
+	const char *kb = shop_table_key(ctx, *(const size_t *)b, &lb);
+	int c = memcmp(ka, kb, la < lb ? la : lb);
+	return c ? c : (la > lb) - (la < lb);
+}
+
 static int write_shops(const struct chats_run *r, const struct chat_shop *out, size_t n,
 		       FILE *file, enum table_format f)
 {
@@ -233,13 +246,20 @@ static int write_shops(const struct chats_run *r, const struct chat_shop *out, s
 		"abusive_messages",
 	};
 	struct table t;
-	if (table_begin(&t, file, f, names, sizeof(names) / sizeof(names[0])) < 0)
+	size_t *order = malloc((n ? n : 1) * sizeof(*order)), m = 0;
+	if (!order || table_begin(&t, file, f, names, sizeof(names) / sizeof(names[0])) < 0) {
+		free(order);
 		return -1;
-	for (size_t s = 0; s < n; s++) {
+	}
+	/* By shop id, not by first appearance: the input's order must not show. */
+	for (size_t s = 0; s < n; s++)
+		if (out[s].rows)
+			order[m++] = s;
+	qsort_r(order, m, sizeof(*order), cmp_shop_ids, r->shops);
+	for (size_t i = 0; i < m; i++) {
+		size_t s = order[i];
 		const struct chat_shop *c = &out[s];
 		size_t len;
-		if (!c->rows)
-			continue;
 		const char *key = shop_table_key(r->shops, s, &len);
 		table_str(&t, key, len);
 		table_int(&t, (int64_t)c->conversations);
@@ -257,6 +277,7 @@ static int write_shops(const struct chats_run *r, const struct chat_shop *out, s
 		table_int(&t, (int64_t)c->abusive_messages);
 		table_row_end(&t);
 	}
+	free(order);
 	return table_end(&t);
 }
 
@@ -304,8 +325,9 @@ static int write_evidence(const struct chats_run *r, const struct claims_reading
 	return table_end(&t);
 }
 
-/* Parts for the spool: one per 32 MiB of input (a part holds ~4x its share
- * of the compressed bytes in memory), at least 8. */
+/* Parts for the spool: one per 8 MiB of compressed input, at least 8: a
+ * part in memory is a few times its share of the compressed bytes, so this
+ * keeps it near 30 MiB. At most 256 (two files each). */
 static unsigned parts_for(const struct strlist *files)
 {
 	uint64_t bytes = 0;
@@ -314,8 +336,8 @@ static unsigned parts_for(const struct strlist *files)
 		if (strcmp(files->items[i], "-") && stat(files->items[i], &st) == 0)
 			bytes += (uint64_t)st.st_size;
 	}
-	uint64_t n = bytes / (32u << 20) + 8;
-	return (unsigned)(n > 512 ? 512 : n);
+	uint64_t n = bytes / (8u << 20) + 8;
+	return (unsigned)(n > 256 ? 256 : n);
 }
 
 static int read_all(struct chats_run *r, struct export_options *eo, const struct strlist *files,
@@ -380,7 +402,9 @@ int chats_job(const struct chats_params *p, FILE *shops_out, FILE *evidence_out)
 		r.abusive = rules_type_find(abuse_rs, "attitude");
 	}
 	r.shops = shop_table_new();
-	r.chats = r.shops ? chats_new(parts_for(p->chat_files), p->in->tz, &err) : NULL;
+	r.chats = r.shops ? chats_new(parts_for(p->chat_files), p->in->tz,
+				      evidence_out && p->complaint_files && p->complaint_files->n,
+				      &err) : NULL;
 	r.pool = r.chats ? classify_pool_new(abuse ? abuse : p->classifier, p->threads,
 					     p->match_limit, 0, chats_classified, &r) : NULL;
 	if (!r.pool) {
@@ -430,10 +454,11 @@ int chats_job(const struct chats_params *p, FILE *shops_out, FILE *evidence_out)
 		status = EXIT_DATA;
 		goto out;
 	}
-	if (r.no_shop || r.no_time || r.bad_sender)
-		fprintf(stderr, "tousu: chats: left out %llu rows without a shop, %llu whose sent_at "
-			"does not parse, %llu whose sender is neither buyer nor seller\n",
-			(unsigned long long)r.no_shop, (unsigned long long)r.no_time,
+	if (r.no_shop || r.no_session || r.no_time || r.bad_sender)
+		fprintf(stderr, "tousu: chats: left out %llu row%s without a shop, %llu without a "
+			"session, %llu whose sent_at does not parse, %llu whose sender is neither "
+			"buyer nor seller\n", (unsigned long long)r.no_shop, r.no_shop == 1 ? "" : "s",
+			(unsigned long long)r.no_session, (unsigned long long)r.no_time,
 			(unsigned long long)r.bad_sender);
 	if ((shops_out && write_shops(&r, out, n_shops, shops_out, p->format) < 0) ||
 	    (evidence_out && write_evidence(&r, &cr, evidence_out, p->format, p->claims_only) < 0)) {

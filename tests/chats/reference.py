@@ -162,7 +162,7 @@ def load_chats(path, tz):
     if 'text' in header:
         ix['text'] = header.index('text')
     out = []
-    no_shop = no_time = bad_sender = 0
+    no_shop = no_session = no_time = bad_sender = 0
     for row in rows:
         if row == []:          # csv gives [] for a blank line
             continue
@@ -173,6 +173,9 @@ def load_chats(path, tz):
         shop = get('shop_id')
         if shop == '':
             no_shop += 1
+            continue
+        if get('session_id') == '':
+            no_session += 1
             continue
         t = parse_time(get('sent_at'), tz)
         if t is None:
@@ -187,10 +190,10 @@ def load_chats(path, tz):
             'seller': sender, 'channel': CHANNEL.get(get('channel').strip(), 'chat'),
             't': t, 'text': get('text') if 'text' in ix else '',
         })
-    if no_shop or no_time or bad_sender:
-        print('reference: left out %d rows without a shop, %d whose sent_at does not '
-              'parse, %d whose sender is neither buyer nor seller'
-              % (no_shop, no_time, bad_sender), file=sys.stderr)
+    if no_shop or no_session or no_time or bad_sender:
+        print('reference: left out %d rows without a shop, %d without a session, %d whose '
+              'sent_at does not parse, %d whose sender is neither buyer nor seller'
+              % (no_shop, no_session, no_time, bad_sender), file=sys.stderr)
     return out
 
 

@@ -43,3 +43,11 @@ run --chats missing.csv
 run --chats rows.csv --complaints missing.csv
 run --chats rows.csv missing.csv
 run --complaints complaints.csv
+# Two buyers in one session, seller rows in the same second: which buyer a
+# contact goes to must not follow the input's order.
+printf 'session_id,shop_id,buyer_id,sender,channel,sent_at,text\n1,s0,b0,buyer,旺旺,2026-10-21 08:29:58,x\n1,s0,b0,seller,旺旺,2026-10-21 14:29:58,y\n1,s0,b9,seller,旺旺,2026-10-21 14:29:58,y\n' > tie1.csv
+printf 'session_id,shop_id,buyer_id,sender,channel,sent_at,text\n1,s0,b0,buyer,旺旺,2026-10-21 08:29:58,x\n1,s0,b9,seller,旺旺,2026-10-21 14:29:58,y\n1,s0,b0,seller,旺旺,2026-10-21 14:29:58,y\n' > tie2.csv
+printf 'complaint_id,shop_id,buyer_id,filed_at,text\nc1,s0,b0,2026-10-21 21:30:00,半夜打电话骚扰\nc2,s0,b9,2026-10-21 21:30:00,半夜打电话骚扰\n' > tie_c.csv
+"$TOUSU" chats --chats tie1.csv --complaints tie_c.csv > tie1.out
+"$TOUSU" chats --chats tie2.csv --complaints tie_c.csv > tie2.out
+cmp tie1.out tie2.out && echo "same-second seller rows to two buyers: the same either order"

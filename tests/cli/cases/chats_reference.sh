@@ -24,8 +24,8 @@ table() {
 	"$TOUSU" chats --chats "$d/chats.csv" > got-full.tsv 2> got.err
 	cut -f 1-12 got-full.tsv | { IFS= read -r h; printf '%s\n' "$h"; LC_ALL=C sort; } > got.tsv
 	diff want.tsv got.tsv
-	want_out=$(sed -n 's/^reference: left out \([0-9]*\) rows without a shop, \([0-9]*\) whose sent_at does not parse, \([0-9]*\) whose sender.*/\1 \2 \3/p' want.err)
-	got_out=$(sed -n 's/^tousu: chats: left out \([0-9]*\) rows without a shop, \([0-9]*\) whose sent_at does not parse, \([0-9]*\) whose sender.*/\1 \2 \3/p' got.err)
+	want_out=$(sed -n 's/^reference: left out \([0-9]*\) rows without a shop, \([0-9]*\) without a session, \([0-9]*\) whose sent_at does not parse, \([0-9]*\) whose sender.*/\1 \2 \3 \4/p' want.err)
+	got_out=$(sed -n 's/^tousu: chats: left out \([0-9]*\) rows\{0,1\} without a shop, \([0-9]*\) without a session, \([0-9]*\) whose sent_at does not parse, \([0-9]*\) whose sender.*/\1 \2 \3 \4/p' got.err)
 	[ "$want_out" = "$got_out" ] || { echo "left out: reference '$want_out', tousu '$got_out'"; exit 1; }
 	# abusive_messages: the seller chat texts, classified as complaints
 	"$TOUSU" classify texts.csv > texts.tsv 2> /dev/null
@@ -35,7 +35,7 @@ table() {
 			if ($13 != n[$1] + 0) { print "abusive_messages: shop " $1 ": tousu " $13 ", classify " n[$1] + 0; bad = 1 } }
 		END { if (bad) exit 1; print total }' texts.tsv got-full.tsv > abusive.out ||
 		{ cat abusive.out; exit 1; }
-	echo "$d: $(($(wc -l < want.tsv) - 1)) shops equal, $(cat abusive.out) abusive messages, left out (no shop, time, sender): ${got_out:-0 0 0}"
+	echo "$d: $(($(wc -l < want.tsv) - 1)) shops equal, $(cat abusive.out) abusive messages, left out (no shop, session, time, sender): ${got_out:-0 0 0 0}"
 }
 
 # evidence DIR: "DIR evidence: ..."
