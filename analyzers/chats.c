@@ -451,24 +451,102 @@ static int sort_part(struct part *p, int rows, struct error *err)
 	return 0;
 }
 
-/* ---- per-shop response times ---- */
+/* ---- per-shop response times ----
+ *
+ * The median and the 90th percentile must be exact, but keeping one value
+ * per answered session would make memory grow with the sessions. Response
+ * times are whole seconds, and a shop's replies take only so many distinct
+ * values, so each shop keeps a count per distinct second (open addressing)
+ * and the ranks are read off the counts.
+ */
 
 struct times {
-	double *v;
-	size_t n, cap;
+	int64_t *secs;
+	uint64_t *count;
+	size_t n, cap;               /* distinct values; slots */
+	uint64_t total;
 };
 
-static int push_time(struct times *t, double v)
+static int push_time(struct times *t, int64_t v)
 {
-	if (t->n == t->cap) {
+	if (2 * (t->n + 1) > t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 16;
-		double *a = realloc(t->v, cap * sizeof(*a));
-		if (!a)
+		int64_t *s = malloc(cap * sizeof(*s));
+		uint64_t *c = calloc(cap, sizeof(*c));
+		if (!s || !c) {
+			free(s);
+			free(c);
 			return -1;
-		t->v = a;
+		}
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->count[i]) {
+				size_t h = (size_t)((uint64_t)t->secs[i] * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
+				while (c[h])
+					h = (h + 1) & (cap - 1);
+				s[h] = t->secs[i];
+				c[h] = t->count[i];
+			}
+		free(t->secs);
+		free(t->count);
+		t->secs = s;
+		t->count = c;
 		t->cap = cap;
 	}
-	t->v[t->n++] = v;
+	size_t h = (size_t)((uint64_t)v * 0x9e3779b97f4a7c15ULL >> 20) & (t->cap - 1);
+	while (t->count[h] && t->secs[h] != v)
+		h = (h + 1) & (t->cap - 1);
+	if (!t->count[h]) {
+		t->secs[h] = v;
+		t->n++;
+	}
+	t->count[h]++;
+	t->total++;
+	return 0;
+}
+
+static int cmp_secs(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+	return (*x > *y) - (*x < *y);
+}
+
+/* The value of 1-based rank r among the sorted (value, count) pairs. */
+static double at_rank(const int64_t *pairs, size_t n, uint64_t r)
+{
+	uint64_t cum = 0;
+	for (size_t i = 0; i < n; i++) {
+		cum += (uint64_t)pairs[2 * i + 1];
+		if (cum >= r)
+			return (double)pairs[2 * i];
+	}
+	return NAN;
+}
+
+/* The median (mean of the middle two for an even count) and the 90th
+ * percentile by nearest rank, as stats.h defines them. */
+static int time_ranks(const struct times *t, double *median, double *p90)
+{
+	*median = *p90 = NAN;
+	if (!t->total)
+		return 0;
+	int64_t *pairs = malloc(2 * t->n * sizeof(*pairs));
+	if (!pairs)
+		return -1;
+	size_t k = 0;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->count[i]) {
+			pairs[2 * k] = t->secs[i];
+			pairs[2 * k + 1] = (int64_t)t->count[i];
+			k++;
+		}
+	qsort(pairs, k, 2 * sizeof(*pairs), cmp_secs);
+	uint64_t n = t->total;
+	*median = n % 2 ? at_rank(pairs, k, (n + 1) / 2)
+			: (at_rank(pairs, k, n / 2) + at_rank(pairs, k, n / 2 + 1)) / 2.0;
+	double r = ceil(0.9 * (double)n - 1e-9);
+	uint64_t rank = r < 1.0 ? 1 : (uint64_t)r;
+	*p90 = at_rank(pairs, k, rank > n ? n : rank);
+	free(pairs);
 	return 0;
 }
 
@@ -528,7 +606,7 @@ static int walk_session(struct chats *c, struct part *p, size_t from, size_t to,
 		out[shop].seller_messages++;
 		if (have_buyer && !answered) {
 			answered = 1;
-			if (push_time(&times[shop], (double)(r->time - earliest_buyer)) < 0)
+			if (push_time(&times[shop], r->time - earliest_buyer) < 0)
 				return error_set(err, "", "out of memory");
 		}
 		int initiated = r->channel != CHANNEL_CHAT ||
@@ -808,14 +886,17 @@ int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
 	if (find_abusive(c, &cl, err) < 0)
 		goto out;
 	for (size_t s = 0; s < n_shops; s++) {
-		stats_sort(times[s].v, times[s].n);
-		out[s].response_median = stats_median(times[s].v, times[s].n);
-		out[s].response_p90 = stats_nearest_rank(times[s].v, times[s].n, 90);
+		if (time_ranks(&times[s], &out[s].response_median, &out[s].response_p90) < 0) {
+			error_set(err, "", "out of memory");
+			goto out;
+		}
 	}
 	rc = 0;
 out:
-	for (size_t s = 0; times && s < n_shops; s++)
-		free(times[s].v);
+	for (size_t s = 0; times && s < n_shops; s++) {
+		free(times[s].secs);
+		free(times[s].count);
+	}
 	free(times);
 	free(cl.slots);
 	free(cl.next);

@@ -325,9 +325,10 @@ static int write_evidence(const struct chats_run *r, const struct claims_reading
 	return table_end(&t);
 }
 
-/* Parts for the spool: one per 8 MiB of compressed input, at least 8: a
- * part in memory is a few times its share of the compressed bytes, so this
- * keeps it near 30 MiB. At most 256 (two files each). */
+/* Parts for the spool: one per 2 MiB of compressed input (about 150,000
+ * rows), at least 8: a part in memory is about six times its share of the
+ * compressed bytes, so this keeps it near 12 MiB whatever the input. At most
+ * 256 (two files each; past that, parts grow). */
 static unsigned parts_for(const struct strlist *files)
 {
 	uint64_t bytes = 0;
@@ -336,8 +337,8 @@ static unsigned parts_for(const struct strlist *files)
 		if (strcmp(files->items[i], "-") && stat(files->items[i], &st) == 0)
 			bytes += (uint64_t)st.st_size;
 	}
-	uint64_t n = bytes / (8u << 20) + 8;
-	return (unsigned)(n > 256 ? 256 : n);
+	uint64_t n = bytes / (2u << 20);
+	return (unsigned)(n < 8 ? 8 : n > 256 ? 256 : n);
 }
 
 static int read_all(struct chats_run *r, struct export_options *eo, const struct strlist *files,
