@@ -360,18 +360,8 @@ static int read_all(struct chats_run *r, struct export_options *eo, const struct
 			error_print(stderr, &err);
 			status = EXIT_DATA;
 		}
-		if (st.rejected) {
-			fprintf(stderr, "tousu: %s: %llu rows rejected", r->file,
-				(unsigned long long)st.rejected);
-			for (size_t k = 0; k < st.n_kept; k++)
-				fprintf(stderr, "%s line %llu: %s", k ? ";" : " (first:",
-					(unsigned long long)st.kept[k].line, st.kept[k].reason);
-			fputs(st.n_kept ? ")\n" : "\n", stderr);
-		}
-		if (input_flags_too_many_rejects(r->in, r->file, &st, &err)) {
-			error_print(stderr, &err);
+		if (input_flags_after_file(r->in, r->file, &st) < 0)
 			status = EXIT_DATA;
-		}
 		export_stats_release(&st);
 		if (r->failed)
 			break;

@@ -680,18 +680,8 @@ static int run_classify(int argc, char **argv)
 			error_print(stderr, &err);
 			status = EXIT_DATA;
 		}
-		if (st.rejected) {
-			fprintf(stderr, "tousu: %s: %llu rows rejected", fr.file,
-				(unsigned long long)st.rejected);
-			for (size_t k = 0; k < st.n_kept; k++)
-				fprintf(stderr, "%s line %llu: %s", k ? ";" : " (first:",
-					(unsigned long long)st.kept[k].line, st.kept[k].reason);
-			fputs(st.n_kept ? ")\n" : "\n", stderr);
-		}
-		if (input_flags_too_many_rejects(&in, fr.file, &st, &err)) {
-			error_print(stderr, &err);
+		if (input_flags_after_file(&in, fr.file, &st) < 0)
 			status = EXIT_DATA;
-		}
 		export_stats_release(&st);
 		if (r.oom)
 			break;

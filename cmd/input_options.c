@@ -115,6 +115,26 @@ int input_flags_too_many_rejects(const struct input_flags *f, const char *file,
 	return 0;
 }
 
+int input_flags_after_file(const struct input_flags *f, const char *file,
+			   const struct export_stats *st)
+{
+	struct error err;
+
+	if (st->rejected) {
+		fprintf(stderr, "tousu: %s: %llu rows rejected", file,
+			(unsigned long long)st->rejected);
+		for (size_t k = 0; k < st->n_kept; k++)
+			fprintf(stderr, "%s line %llu: %s", k ? ";" : " (first:",
+				(unsigned long long)st->kept[k].line, st->kept[k].reason);
+		fputs(st->n_kept ? ")\n" : "\n", stderr);
+	}
+	if (input_flags_too_many_rejects(f, file, st, &err)) {
+		error_print(stderr, &err);
+		return -1;
+	}
+	return 0;
+}
+
 void input_flags_release(struct input_flags *f)
 {
 	for (size_t i = 0; f->overrides && i < f->cols.n; i++)

@@ -58,6 +58,14 @@ int input_flags_open_rejects(struct input_flags *f, struct export_options *opts,
 int input_flags_too_many_rejects(const struct input_flags *f, const char *file,
 				 const struct export_stats *st, struct error *err);
 
+/*
+ * After a file is read by a command that prints tables: says on stderr how
+ * many rows it rejected (with the first reasons and lines), and whether that
+ * is over --max-errors. Returns 0, or -1 when over (the command exits 1).
+ */
+int input_flags_after_file(const struct input_flags *f, const char *file,
+			   const struct export_stats *st);
+
 /* Frees what apply allocated and closes the rejects file. */
 void input_flags_release(struct input_flags *f);
 

@@ -118,15 +118,7 @@ static int run_merge(int argc, char **argv)
 	status = rates_job_load_partials(&job, (const char *const *)paths, n);
 	if (status != EXIT_OK)
 		goto out;
-	if (partial_path) {
-		status = partial_out_write(&partial, &job) < 0 ? EXIT_DATA : EXIT_OK;
-		goto out;
-	}
-	status = rates_job_join(&job);
-	if (status == EXIT_OK) {
-		rates_job_report(&job, "merge");
-		status = rates_job_write(&job, &out, stdout);
-	}
+	status = rates_job_finish(&job, partial_path ? &partial : NULL, "merge", &out, stdout);
 out:
 	partial_out_abort(&partial);
 	rates_job_release(&job);

@@ -152,15 +152,7 @@ static int run_rates(int argc, char **argv)
 		fputs("tousu: rates: no output: an export could not be read in full\n", stderr);
 		goto out;
 	}
-	if (partial_path) {
-		status = partial_out_write(&partial, &job) < 0 ? EXIT_DATA : EXIT_OK;
-		goto out;
-	}
-	status = rates_job_join(&job);
-	if (status == EXIT_OK) {
-		rates_job_report(&job, "rates");
-		status = rates_job_write(&job, &out, stdout);
-	}
+	status = rates_job_finish(&job, partial_path ? &partial : NULL, "rates", &out, stdout);
 out:
 	partial_out_abort(&partial);
 	rates_job_release(&job);

@@ -22,6 +22,7 @@
 #include "analyzers/classify_pool.h"
 #include "analyzers/partial.h"
 #include "cmd/cmd.h"
+#include "cmd/partial_file.h"
 #include "cmd/progress.h"
 #include "formats/timeparse.h"
 #include "reports/rates_out.h"
@@ -173,18 +174,8 @@ static int read_files(struct rates_job *job, const char *const *files, size_t n,
 		}
 		if (kind == KIND_COMPLAINTS && st.binding.column[ROLE_OUTCOME] >= 0)
 			rates_totals(job->rates)->has_outcome = 1;
-		if (st.rejected) {
-			fprintf(stderr, "tousu: %s: %llu rows rejected", job->file,
-				(unsigned long long)st.rejected);
-			for (size_t k = 0; k < st.n_kept; k++)
-				fprintf(stderr, "%s line %llu: %s", k ? ";" : " (first:",
-					(unsigned long long)st.kept[k].line, st.kept[k].reason);
-			fputs(st.n_kept ? ")\n" : "\n", stderr);
-		}
-		if (input_flags_too_many_rejects(job->in, job->file, &st, &err)) {
-			error_print(stderr, &err);
+		if (input_flags_after_file(job->in, job->file, &st) < 0)
 			status = EXIT_DATA;
-		}
 		export_stats_release(&st);
 	}
 	return status;
@@ -485,6 +476,19 @@ int rates_job_load_partials(struct rates_job *job, const char *const *paths, siz
 				return EXIT_DATA;
 			}
 	return EXIT_OK;
+}
+
+int rates_job_finish(struct rates_job *job, struct partial_out *partial, const char *command,
+		     const struct rates_output *out, FILE *f)
+{
+	if (partial)
+		return partial_out_write(partial, job) < 0 ? EXIT_DATA : EXIT_OK;
+	int status = rates_job_join(job);
+	if (status == EXIT_OK) {
+		rates_job_report(job, command);
+		status = rates_job_write(job, out, f);
+	}
+	return status;
 }
 
 /* ---- the join ---- */

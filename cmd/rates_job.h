@@ -111,6 +111,15 @@ int rates_job_keep_texts(struct rates_job *job, const char *shop_id);
  */
 int rates_job_load_partials(struct rates_job *job, const char *const *paths, size_t n);
 
+/*
+ * The last step of rates and merge: with a partial pending (partial_file.h),
+ * write it; otherwise join, report what was left out (as `command`) and
+ * write the rows or chart to f.
+ */
+struct partial_out;
+int rates_job_finish(struct rates_job *job, struct partial_out *partial, const char *command,
+		     const struct rates_output *out, FILE *f);
+
 /* The type ids of the rule set, for the output's columns. */
 const char *const *rates_job_type_ids(struct rates_job *job);
 
