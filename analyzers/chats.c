@@ -1,6 +1,7 @@
 #include "analyzers/chats.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,9 @@ struct contact_head {
 	uint8_t flags, zero;
 };
 
+_Static_assert(sizeof(struct row_head) % 8 == 0 && sizeof(struct contact_head) % 8 == 0,
+	       "spooled heads keep 8-byte alignment");
+
 struct abusive {
 	uint32_t shop;
 	int64_t time;
@@ -42,6 +46,7 @@ struct chats {
 	unsigned n_parts;
 	int32_t tz;
 	FILE **rows, **contacts;
+	pthread_mutex_t *contact_locks;  /* the sessions' walkers share the contact parts */
 	char **bufs;
 	struct abusive *abusive;
 	size_t n_abusive, cap_abusive;
@@ -50,6 +55,15 @@ struct chats {
 	uint64_t abusive_counts, *shop_abusive;
 	size_t n_shop_abusive;
 };
+
+/* Records are padded to 8 bytes, so the heads that start them are aligned
+ * when a part is read back whole. */
+static size_t pad8(size_t n)
+{
+	return (8 - n % 8) % 8;
+}
+
+static const char zeros[8];
 
 static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
 {
@@ -79,8 +93,11 @@ struct chats *chats_new(unsigned n_parts, int32_t tz, int keep_texts, struct err
 	c->keep_texts = keep_texts;
 	c->rows = calloc(n_parts, sizeof(*c->rows));
 	c->contacts = calloc(n_parts, sizeof(*c->contacts));
+	c->contact_locks = calloc(n_parts, sizeof(*c->contact_locks));
+	for (unsigned i = 0; c->contact_locks && i < n_parts; i++)
+		pthread_mutex_init(&c->contact_locks[i], NULL);
 	c->bufs = calloc(2 * (size_t)n_parts, sizeof(*c->bufs));
-	if (!c->rows || !c->contacts || !c->bufs) {
+	if (!c->rows || !c->contacts || !c->contact_locks || !c->bufs) {
 		chats_free(c);
 		error_set(err, "", "out of memory");
 		return NULL;
@@ -121,6 +138,9 @@ void chats_free(struct chats *c)
 	}
 	free(c->abusive);
 	free(c->shop_abusive);
+	for (unsigned i = 0; c->contact_locks && i < c->n_parts; i++)
+		pthread_mutex_destroy(&c->contact_locks[i]);
+	free(c->contact_locks);
 	free(c->rows);
 	free(c->contacts);
 	free(c->bufs);
@@ -147,9 +167,11 @@ int chats_add(struct chats *c, const struct chat_row *row, struct error *err)
 	h.flags = (uint8_t)((row->seller ? F_SELLER : 0) | (row->abusive_text ? F_ABUSIVE : 0));
 	h.channel = (uint8_t)row->channel;
 	/* The parts are this thread's alone: no stdio locking. */
+	size_t pad = pad8(sl + bl);
 	if (fwrite_unlocked(&h, sizeof(h), 1, f) != 1 ||
 	    fwrite_unlocked(row->session, 1, sl, f) != sl ||
-	    fwrite_unlocked(row->buyer, 1, bl, f) != bl)
+	    fwrite_unlocked(row->buyer, 1, bl, f) != bl ||
+	    fwrite_unlocked(zeros, 1, pad, f) != pad)
 		return write_failed(err);
 	if (!row->abusive_text)
 		return 0;
@@ -205,6 +227,7 @@ struct part {
 	size_t n, n_cap;
 	struct sort_key *k;          /* sort_part's keys and their radix buffer */
 	size_t k_cap;
+	uint32_t *count;             /* the radix sort's counts */
 };
 
 /* Reads a whole temporary file's records (head size hs, then key bytes). */
@@ -243,12 +266,14 @@ static int load_part(FILE *f, size_t hs, size_t (*keys)(const void *), struct pa
 static size_t row_keys(const void *h)
 {
 	const struct row_head *r = h;
-	return (size_t)r->session_len + r->buyer_len;
+	size_t n = (size_t)r->session_len + r->buyer_len;
+	return n + pad8(n);
 }
 
 static size_t contact_keys(const void *h)
 {
-	return ((const struct contact_head *)h)->buyer_len;
+	size_t n = ((const struct contact_head *)h)->buyer_len;
+	return n + pad8(n);
 }
 
 static int cmp_mem(const void *a, size_t al, const void *b, size_t bl)
@@ -360,12 +385,12 @@ static int same_contact_group(const struct contact_head *a, const struct contact
 	return a->shop == b->shop && !cmp_mem(a + 1, a->buyer_len, b + 1, b->buyer_len);
 }
 
-/* Sorts k[0..n) by h: LSD radix, four 16-bit digits, through tmp. */
-static void radix_by_hash(struct sort_key *k, struct sort_key *tmp, size_t n)
+/* Sorts k[0..n) by h: LSD radix, four 16-bit digits, through tmp, with
+ * count[1 << 16] of scratch. */
+static void radix_by_hash(struct sort_key *k, struct sort_key *tmp, size_t n, uint32_t *count)
 {
-	static uint32_t count[1u << 16];
 	for (unsigned shift = 0; shift < 64; shift += 16) {
-		memset(count, 0, sizeof(count));
+		memset(count, 0, (1u << 16) * sizeof(*count));
 		for (size_t i = 0; i < n; i++)
 			count[(k[i].h >> shift) & 0xffff]++;
 		uint32_t sum = 0;
@@ -383,6 +408,8 @@ static void radix_by_hash(struct sort_key *k, struct sort_key *tmp, size_t n)
 /* Sorts p.at by group, then time, then tie; rows (1) or contacts (0). */
 static int sort_part(struct part *p, int rows, struct error *err)
 {
+	if (!p->n)
+		return 0;
 	if (p->n > UINT32_MAX)
 		return error_set(err, "", "a part of over 4 billion rows");
 	if (p->n > p->k_cap) {
@@ -413,7 +440,9 @@ static int sort_part(struct part *p, int rows, struct error *err)
 	/* By hash with a radix sort, then each group by time and tie: insertion
 	 * sort for the usual few rows of a session, qsort for a long one. */
 	struct sort_ctx sc = {p->data, rows};
-	radix_by_hash(k, k + p->n, p->n);
+	if (!p->count && !(p->count = malloc((1u << 16) * sizeof(*p->count))))
+		return error_set(err, "", "out of memory");
+	radix_by_hash(k, k + p->n, p->n, p->count);
 	for (size_t i = 0; i < p->n;) {
 		size_t j = i + 1;
 		while (j < p->n && k[j].h == k[i].h)
@@ -467,7 +496,7 @@ struct times {
 	uint64_t total;
 };
 
-static int push_time(struct times *t, int64_t v)
+static int push_times(struct times *t, int64_t v, uint64_t n)
 {
 	if (2 * (t->n + 1) > t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 16;
@@ -499,9 +528,14 @@ static int push_time(struct times *t, int64_t v)
 		t->secs[h] = v;
 		t->n++;
 	}
-	t->count[h]++;
-	t->total++;
+	t->count[h] += n;
+	t->total += n;
 	return 0;
+}
+
+static int push_time(struct times *t, int64_t v)
+{
+	return push_times(t, v, 1);
 }
 
 static int cmp_secs(const void *a, const void *b)
@@ -562,10 +596,14 @@ static int spool_contact(struct chats *c, uint32_t shop, const char *buyer, size
 			 int64_t t, uint8_t flags, struct error *err)
 {
 	struct contact_head h = {t, shop, (uint16_t)bl, flags, 0};
-	FILE *f = c->contacts[hash_bytes(shop, buyer, bl) % c->n_parts];
-	if (fwrite_unlocked(&h, sizeof(h), 1, f) != 1 || fwrite_unlocked(buyer, 1, bl, f) != bl)
-		return write_failed(err);
-	return 0;
+	size_t k = hash_bytes(shop, buyer, bl) % c->n_parts;
+	FILE *f = c->contacts[k];
+	pthread_mutex_lock(&c->contact_locks[k]);
+	int ok = fwrite_unlocked(&h, sizeof(h), 1, f) == 1 &&
+		 fwrite_unlocked(buyer, 1, bl, f) == bl &&
+		 fwrite_unlocked(zeros, 1, pad8(bl), f) == pad8(bl);
+	pthread_mutex_unlock(&c->contact_locks[k]);
+	return ok ? 0 : write_failed(err);
 }
 
 /* Walks one session's rows (sorted): counts, first response, contacts. */
@@ -793,7 +831,8 @@ static int cmp_abusive_key(const struct abusive *a, const struct abusive *key)
 /* Attitude complaints: the abusive messages from S to B in the window. */
 static int find_abusive(struct chats *c, struct claims *cl, struct error *err)
 {
-	qsort(c->abusive, c->n_abusive, sizeof(*c->abusive), cmp_abusive);
+	if (c->n_abusive)
+		qsort(c->abusive, c->n_abusive, sizeof(*c->abusive), cmp_abusive);
 	for (size_t k = 0; k < cl->n; k++) {
 		struct chat_complaint *cp = &cl->v[k];
 		int64_t from = cp->filed - CHATS_EVIDENCE_DAYS * 86400;
@@ -837,71 +876,169 @@ static int find_abusive(struct chats *c, struct claims *cl, struct error *err)
 	return 0;
 }
 
-int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
-	      struct chat_complaint *complaints, size_t n_complaints, struct error *err)
+/* One thread's share of chats_run: parts taken in turn from a counter, and
+ * its own per-shop counters, summed at the end. */
+struct runner {
+	struct chats *c;
+	struct claims *cl;
+	size_t n_shops;
+	pthread_mutex_t *lock;
+	unsigned *next;              /* the next part to take, under lock */
+	int phase;                   /* 0 sessions, 1 contacts */
+	struct chat_shop *out;
+	struct times *times;
+	struct part p;
+	struct error err;
+	int failed;
+	pthread_t thread;
+};
+
+static int take_part(struct runner *w)
 {
-	struct part p = {0};
-	struct times *times = calloc(n_shops ? n_shops : 1, sizeof(*times));
+	pthread_mutex_lock(w->lock);
+	int k = *w->next < w->c->n_parts ? (int)(*w->next)++ : -1;
+	pthread_mutex_unlock(w->lock);
+	return k;
+}
+
+static void *run_parts(void *v)
+{
+	struct runner *w = v;
+	struct chats *c = w->c;
+	int k;
+
+	while (!w->failed && (k = take_part(w)) >= 0) {
+		struct part *p = &w->p;
+		if (w->phase == 0) {
+			if (load_part(c->rows[k], sizeof(struct row_head), row_keys, p, &w->err) < 0 ||
+			    sort_part(p, 1, &w->err) < 0) {
+				w->failed = 1;
+				break;
+			}
+			for (size_t i = 0; i < p->n;) {
+				const struct row_head *s = (const void *)(p->data + p->at[i]);
+				size_t j = i + 1;
+				for (; j < p->n; j++) {
+					const struct row_head *r = (const void *)(p->data + p->at[j]);
+					if (r->shop != s->shop ||
+					    cmp_mem(r + 1, r->session_len, s + 1, s->session_len))
+						break;
+				}
+				if (walk_session(c, p, i, j, w->out, w->times, w->n_shops, &w->err) < 0) {
+					w->failed = 1;
+					break;
+				}
+				i = j;
+			}
+		} else if (load_part(c->contacts[k], sizeof(struct contact_head), contact_keys, p,
+				     &w->err) < 0 || sort_part(p, 0, &w->err) < 0 ||
+			   walk_contacts(p, w->out, w->n_shops, w->cl, &w->err) < 0) {
+			/* A complaint belongs to one (shop, buyer), so to one part:
+			 * runners never write the same complaint. */
+			w->failed = 1;
+		}
+	}
+	return NULL;
+}
+
+int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
+	      struct chat_complaint *complaints, size_t n_complaints, unsigned threads,
+	      struct error *err)
+{
 	struct claims cl = {complaints, n_complaints, NULL, 0, NULL};
+	struct runner *w;
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	unsigned next = 0, n = threads ? threads : 1;
 	int rc = -1;
 
-	if (!times || claims_index(&cl) < 0) {
+	if (n > c->n_parts)
+		n = c->n_parts;
+	w = calloc(n, sizeof(*w));
+	if (!w || claims_index(&cl) < 0) {
 		error_set(err, "", "out of memory");
 		goto out;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		w[i] = (struct runner){.c = c, .cl = &cl, .n_shops = n_shops, .lock = &lock,
+				       .next = &next};
+		w[i].out = calloc(n_shops ? n_shops : 1, sizeof(*w[i].out));
+		w[i].times = calloc(n_shops ? n_shops : 1, sizeof(*w[i].times));
+		if (!w[i].out || !w[i].times) {
+			error_set(err, "", "out of memory");
+			goto out;
+		}
+	}
+	/* Sessions, then (their contacts all spooled) each shop and buyer's
+	 * contacts: one part per runner at a time. */
+	for (int phase = 0; phase < 2; phase++) {
+		next = 0;
+		for (unsigned i = 0; i < n; i++) {
+			w[i].phase = phase;
+			if (i && pthread_create(&w[i].thread, NULL, run_parts, &w[i]) != 0)
+				w[i].failed = -1;  /* not started: the others take its parts */
+		}
+		run_parts(&w[0]);
+		for (unsigned i = 1; i < n; i++)
+			if (w[i].failed != -1)
+				pthread_join(w[i].thread, NULL);
+			else
+				w[i].failed = 0;
+		for (unsigned i = 0; i < n; i++)
+			if (w[i].failed) {
+				*err = w[i].err;
+				goto out;
+			}
+	}
+	if (find_abusive(c, &cl, err) < 0)
+		goto out;
+	/* The runners' counts together. */
+	for (size_t s = 0; s < n_shops; s++) {
+		struct chat_shop *o = &out[s];
+		for (unsigned i = 0; i < n; i++) {
+			const struct chat_shop *x = &w[i].out[s];
+			o->rows += x->rows;
+			o->conversations += x->conversations;
+			o->buyer_messages += x->buyer_messages;
+			o->seller_messages += x->seller_messages;
+			o->asked += x->asked;
+			o->answered += x->answered;
+			o->seller_contacts += x->seller_contacts;
+			o->night_contacts += x->night_contacts;
+			o->burst_buyers += x->burst_buyers;
+			const struct times *t = &w[i].times[s];
+			for (size_t j = 0; i && j < t->cap; j++)
+				if (t->count[j] &&
+				    push_times(&w[0].times[s], t->secs[j], t->count[j]) < 0) {
+					error_set(err, "", "out of memory");
+					goto out;
+				}
+		}
+		if (time_ranks(&w[0].times[s], &o->response_median, &o->response_p90) < 0) {
+			error_set(err, "", "out of memory");
+			goto out;
+		}
 	}
 	for (size_t i = 0; i < c->n_abusive; i++)
 		if (c->abusive[i].shop < n_shops)
 			out[c->abusive[i].shop].abusive_messages++;
 	for (size_t s = 0; s < c->n_shop_abusive && s < n_shops; s++)
 		out[s].abusive_messages += c->shop_abusive[s];
-	/* Sessions, one part at a time. */
-	for (unsigned k = 0; k < c->n_parts; k++) {
-		if (load_part(c->rows[k], sizeof(struct row_head), row_keys, &p, err) < 0)
-			goto out;
-		if (sort_part(&p, 1, err) < 0)
-			goto out;
-		for (size_t i = 0; i < p.n;) {
-			const struct row_head *s = (const void *)(p.data + p.at[i]);
-			size_t j = i + 1;
-			for (; j < p.n; j++) {
-				const struct row_head *r = (const void *)(p.data + p.at[j]);
-				if (r->shop != s->shop ||
-				    cmp_mem(r + 1, r->session_len, s + 1, s->session_len))
-					break;
-			}
-			if (walk_session(c, &p, i, j, out, times, n_shops, err) < 0)
-				goto out;
-			i = j;
-		}
-	}
-	/* Then each shop and buyer's contacts. */
-	for (unsigned k = 0; k < c->n_parts; k++) {
-		if (load_part(c->contacts[k], sizeof(struct contact_head), contact_keys, &p, err) < 0)
-			goto out;
-		if (sort_part(&p, 0, err) < 0)
-			goto out;
-		if (walk_contacts(&p, out, n_shops, &cl, err) < 0)
-			goto out;
-	}
-	if (find_abusive(c, &cl, err) < 0)
-		goto out;
-	for (size_t s = 0; s < n_shops; s++) {
-		if (time_ranks(&times[s], &out[s].response_median, &out[s].response_p90) < 0) {
-			error_set(err, "", "out of memory");
-			goto out;
-		}
-	}
 	rc = 0;
 out:
-	for (size_t s = 0; times && s < n_shops; s++) {
-		free(times[s].secs);
-		free(times[s].count);
+	for (unsigned i = 0; w && i < n; i++) {
+		for (size_t s = 0; w[i].times && s < n_shops; s++) {
+			free(w[i].times[s].secs);
+			free(w[i].times[s].count);
+		}
+		free(w[i].times);
+		free(w[i].out);
+		free(w[i].p.data);
+		free(w[i].p.at);
+		free(w[i].p.k);
+		free(w[i].p.count);
 	}
-	free(times);
+	free(w);
 	free(cl.slots);
 	free(cl.next);
-	free(p.data);
-	free(p.at);
-	free(p.k);
 	return rc;
 }

@@ -28,7 +28,7 @@
  * the median), plus the abusive messages' texts when there are complaints
  * to weigh them for.
  *
- * Not thread-safe. Errors: -1 with err (temporary files, memory).
+ * chats_add is not thread-safe (callers serialise). Errors: -1 with err (temporary files, memory).
  */
 #ifndef TOUSU_CHATS_H
 #define TOUSU_CHATS_H
@@ -96,10 +96,13 @@ int chats_add(struct chats *c, const struct chat_row *row, struct error *err);
 
 /*
  * Runs the analysis for shops 0..n_shops-1 (out[n_shops], zeroed by the
- * caller) and the complaints (NULL, 0 for none), whose results it fills.
+ * caller) and the complaints (NULL, 0 for none), whose results it fills,
+ * on `threads` threads (parts are independent; the result is the same for
+ * any number).
  */
 int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
-	      struct chat_complaint *complaints, size_t n_complaints, struct error *err);
+	      struct chat_complaint *complaints, size_t n_complaints, unsigned threads,
+	      struct error *err);
 
 /* "supported", "not_supported", "no_chats", "n/a". */
 const char *chats_evidence_name(enum chat_evidence e);

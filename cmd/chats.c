@@ -325,10 +325,10 @@ static int write_evidence(const struct chats_run *r, const struct claims_reading
 	return table_end(&t);
 }
 
-/* Parts for the spool: one per 2 MiB of compressed input (about 150,000
- * rows), at least 8: a part in memory is about six times its share of the
- * compressed bytes, so this keeps it near 12 MiB whatever the input. At most
- * 256 (two files each; past that, parts grow). */
+/* Parts for the spool: one per MiB of compressed input (about 75,000 rows),
+ * at least 8: a part in memory is about six times its share of the
+ * compressed bytes, so this keeps it near 6 MiB a thread whatever the input.
+ * At most 256 (two files each; past that, parts grow). */
 static unsigned parts_for(const struct strlist *files)
 {
 	uint64_t bytes = 0;
@@ -337,7 +337,7 @@ static unsigned parts_for(const struct strlist *files)
 		if (strcmp(files->items[i], "-") && stat(files->items[i], &st) == 0)
 			bytes += (uint64_t)st.st_size;
 	}
-	uint64_t n = bytes / (2u << 20);
+	uint64_t n = bytes / (1u << 20);
 	return (unsigned)(n < 8 ? 8 : n > 256 ? 256 : n);
 }
 
@@ -437,7 +437,8 @@ int chats_job(const struct chats_params *p, FILE *shops_out, FILE *evidence_out)
 	}
 	size_t n_shops = shop_table_count(r.shops);
 	out = calloc(n_shops ? n_shops : 1, sizeof(*out));
-	if (!out || chats_run(r.chats, out, n_shops, cr.v, cr.n, &err) < 0) {
+	if (!out || chats_run(r.chats, out, n_shops, cr.v, cr.n,
+				    (unsigned)(p->threads ? p->threads : 1), &err) < 0) {
 		if (out)
 			error_print(stderr, &err);
 		else
