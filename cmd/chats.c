@@ -116,7 +116,12 @@ static int on_chat(void *ctx, const struct export_row *row)
 		r->no_time++;
 		return 0;
 	}
-	if (sender && word_is(sender, sender_len, seller_words))
+	/* The usual spellings first, byte for byte: these run on every row. */
+	if (sender && sender_len == 5 && !memcmp(sender, "buyer", 5))
+		rec.seller = 0;
+	else if (sender && sender_len == 6 && !memcmp(sender, "seller", 6))
+		rec.seller = 1;
+	else if (sender && word_is(sender, sender_len, seller_words))
 		rec.seller = 1;
 	else if (!sender || !word_is(sender, sender_len, buyer_words)) {
 		r->bad_sender++;
@@ -128,9 +133,11 @@ static int on_chat(void *ctx, const struct export_row *row)
 		return 1;
 	}
 	rec.shop = (uint32_t)idx;
-	rec.channel = channel && word_is(channel, channel_len, phone_words) ? CHANNEL_PHONE
-		    : channel && word_is(channel, channel_len, sms_words) ? CHANNEL_SMS
-									 : CHANNEL_CHAT;
+	if (!channel || (channel_len == 6 && !memcmp(channel, "旺旺", 6)))
+		rec.channel = CHANNEL_CHAT;
+	else
+		rec.channel = word_is(channel, channel_len, phone_words) ? CHANNEL_PHONE
+			    : word_is(channel, channel_len, sms_words) ? CHANNEL_SMS : CHANNEL_CHAT;
 	sl = sl > 65535 ? 65535 : sl;
 	bl = bl > 65535 ? 65535 : bl;
 	rec.session_len = (uint16_t)sl;
