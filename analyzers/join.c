@@ -86,8 +86,9 @@ static uint64_t hash_bytes(const char *s, size_t n)
 /*
  * A blocked Bloom filter: all of a key's bits lie in one 64-bit word, so a
  * lookup - done for every order of the export - costs one cache miss, not
- * FILTER_HASHES of them. With 2 million ids in the 8 MiB filter about 1 in
- * 5,000 unknown ids passes; the price of a false pass is a few bytes of disk.
+ * FILTER_HASHES of them. With 2 million ids in the 8 MiB filter, 1 unknown id
+ * in 1,310 passes (measured: 15,267 of 20 million); the price of a false
+ * pass is a few bytes of disk.
  */
 static uint64_t filter_mask(uint64_t h)
 {

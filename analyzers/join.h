@@ -9,7 +9,7 @@
  *     at once while the complaints are still being classified);
  *  2. every order ("right": id and a small fixed payload) whose id the filter
  *     may contain is appended to a second temporary file. With 2 million
- *     complaints about one order in 5,000 passes the filter by mistake;
+ *     complaints about one order in 1,300 passes the filter by mistake;
  *     a mistake costs a few bytes of disk, never a wrong result;
  *  3. join_run() loads the complaints into a hash table by order id, scans
  *     the orders file once and keeps, for each id, the best order (the

@@ -552,6 +552,22 @@ void rates_order_unpack(const unsigned char *in, struct rates_order_match *m)
 	m->finished = (int64_t)get_u64(in + 4);
 }
 
+int rates_order_better(const struct shop_table *shops, const void *a, const void *b)
+{
+	struct rates_order_match x, y;
+	rates_order_unpack(a, &x);
+	rates_order_unpack(b, &y);
+	int64_t fx = x.finished == RATES_NO_TIME ? INT64_MAX : x.finished;
+	int64_t fy = y.finished == RATES_NO_TIME ? INT64_MAX : y.finished;
+	if (fx != fy)
+		return fy < fx;
+	if (x.shop == y.shop || y.shop == RATES_NO_SHOP)
+		return 0;
+	if (x.shop == RATES_NO_SHOP)
+		return 1;
+	return shop_table_cmp(shops, y.shop, x.shop) < 0;
+}
+
 /* ---- names ---- */
 
 int rates_see_name(struct rates *r, uint32_t shop, const char *name, size_t len, int64_t t)
@@ -649,12 +665,6 @@ static double wilson_low(const struct rates_row *row)
 	return lo;
 }
 
-static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
-{
-	int c = memcmp(a, b, al < bl ? al : bl);
-	return c ? c : (al > bl) - (al < bl);
-}
-
 /* NaN (no orders) sorts after every number. */
 static int cmp_desc(double a, double b)
 {
@@ -666,15 +676,9 @@ static int cmp_desc(double a, double b)
 static int cmp_shop_key(const struct sort_ctx *sc, const struct rates_row *a,
 			const struct rates_row *b)
 {
-	size_t al, bl;
-	const char *ak, *bk;
-	if (a->shop == b->shop)
-		return 0;
 	if (a->shop == RATES_NO_SHOP || b->shop == RATES_NO_SHOP)
 		return (a->shop > b->shop) - (a->shop < b->shop);
-	ak = shop_table_key(sc->r->shops, a->shop, &al);
-	bk = shop_table_key(sc->r->shops, b->shop, &bl);
-	return cmp_bytes(ak, al, bk, bl);
+	return shop_table_cmp(sc->r->shops, a->shop, b->shop);
 }
 
 static int cmp_rows(const void *pa, const void *pb, void *ctx)

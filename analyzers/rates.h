@@ -118,6 +118,14 @@ void rates_complaint_unpack(const unsigned char *in, struct rates_complaint *c);
 void rates_order_pack(uint32_t shop, int64_t finished, unsigned char *out);
 void rates_order_unpack(const unsigned char *in, struct rates_order_match *m);
 
+/*
+ * The README's rule for an order id on several order rows (join.h's
+ * `better`): the earlier finished time wins (not finished counts as last),
+ * then the smaller shop id, so the input order never decides. a and b are
+ * packed orders; non-zero when b should replace a.
+ */
+int rates_order_better(const struct shop_table *shops, const void *a, const void *b);
+
 struct rates;
 
 /* "shop", "day", "shop,type", ... to a grouping; -1 if none. */

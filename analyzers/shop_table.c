@@ -237,6 +237,18 @@ const char *shop_table_key(const struct shop_table *t, size_t idx, size_t *len)
 	return shop_key_at(t, idx, len);
 }
 
+int shop_table_cmp(const struct shop_table *t, size_t a, size_t b)
+{
+	size_t la, lb;
+	const char *ka, *kb;
+	if (a == b)
+		return 0;
+	ka = shop_key_at(t, a, &la);
+	kb = shop_key_at(t, b, &lb);
+	int c = memcmp(ka, kb, la < lb ? la : lb);
+	return c ? c : (la > lb) - (la < lb);
+}
+
 void shop_table_free(struct shop_table *t)
 {
 	if (!t)

@@ -53,6 +53,10 @@ const char *shop_table_key(const struct shop_table *t, size_t idx, size_t *len);
  * memory); NULL restores realloc. */
 void shop_table_set_realloc(struct shop_table *t, void *(*fn)(void *, size_t));
 
+/* Orders shops a and b (< count) by their keys' bytes (a shorter key that is
+ * a prefix first): the order every output uses, whatever the input order. */
+int shop_table_cmp(const struct shop_table *t, size_t a, size_t b);
+
 void shop_table_free(struct shop_table *t);
 
 #endif

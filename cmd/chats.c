@@ -11,7 +11,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "analyzers/chats.h"
 #include "analyzers/classifier.h"
@@ -236,11 +235,7 @@ static int on_complaint(void *ctx, const struct export_row *row)
 
 static int cmp_shop_ids(const void *a, const void *b, void *ctx)
 {
-	size_t la, lb;
-	const char *ka = shop_table_key(ctx, *(const size_t *)a, &la);
-	const char *kb = shop_table_key(ctx, *(const size_t *)b, &lb);
-	int c = memcmp(ka, kb, la < lb ? la : lb);
-	return c ? c : (la > lb) - (la < lb);
+	return shop_table_cmp(ctx, *(const size_t *)a, *(const size_t *)b);
 }
 
 static int write_shops(const struct chats_run *r, const struct chat_shop *out, size_t n,
@@ -516,13 +511,9 @@ static int run_chats(int argc, char **argv)
 	}
 	if (rule_flags_load(&rf) < 0)
 		goto out;
-	if (threads == UINT64_MAX) {
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = cores > 0 ? (uint64_t)cores : 1;
-	}
 	struct chats_params p = {
 		&chat_files, &complaint_files, &eo, &in, rf.rs, rf.classifier, &rf,
-		(size_t)(threads > 64 ? 64 : threads), (uint32_t)match_limit, format, 0,
+		cmd_threads(threads), cmd_match_limit(match_limit), format, 0,
 	};
 	status = chats_job(&p, complaint_files.n ? NULL : stdout,
 			   complaint_files.n ? stdout : NULL);

@@ -15,7 +15,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "analyzers/classifier.h"
 #include "cmd/cmd.h"
@@ -636,7 +635,7 @@ static int run_classify(int argc, char **argv)
 	r.classifier = rf.classifier;
 	r.summary = summary;
 	r.explain = explain;
-	r.match_limit = (uint32_t)(match_limit > UINT32_MAX ? UINT32_MAX : match_limit);
+	r.match_limit = cmd_match_limit(match_limit);
 	r.n_roles = schema_kind_roles(KIND_COMPLAINTS, r.roles, ROLE_COUNT);
 	for (size_t i = 0; i < r.n_roles; i++) {
 		r.names[r.n_names++] = schema_role_name(r.roles[i]);
@@ -650,15 +649,8 @@ static int run_classify(int argc, char **argv)
 	};
 	for (size_t i = 0; i < sizeof(added) / sizeof(added[0]) - (explain ? 0 : 1); i++)
 		r.names[r.n_names++] = added[i];
-	if (threads == UINT64_MAX) {
-		/* One worker per core: the reader and the inflate thread are
-		 * light, and a worker never waits for another (see worker_main). */
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = cores > 0 ? (uint64_t)cores : 1;
-	}
-	if (threads > 64)
-		threads = 64;
-	if (start_workers(&r, (size_t)threads) < 0 ||
+	/* A worker never waits for another (see worker_main). */
+	if (start_workers(&r, cmd_threads(threads)) < 0 ||
 	    (!summary && (table_begin(&r.header, stdout, r.format, r.names, r.n_names) < 0 ||
 			  table_end(&r.header) < 0))) {
 		fputs("tousu: out of memory\n", stderr);

@@ -10,6 +10,7 @@
 #define TOUSU_CMD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cmd/options.h"
 
@@ -46,6 +47,16 @@ extern const struct cmd cmd_chats;
 int cmd_parse(int argc, char **argv, const struct command_usage *usage,
 	      const char *name, int need_operands, char ***operands, size_t *n,
 	      int *status);
+
+/*
+ * -j N as the commands that classify take it: UINT64_MAX (not given) is one
+ * worker per core; at most CMD_MAX_THREADS.
+ */
+#define CMD_MAX_THREADS 64
+size_t cmd_threads(uint64_t requested);
+
+/* --match-limit N as a PCRE2 limit (0 stays 0: the default). */
+uint32_t cmd_match_limit(uint64_t requested);
 
 /*
  * Flushes and closes stdout; returns EXIT_DATA with a message if any write

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 
@@ -36,6 +37,22 @@ static void print_help(FILE *out)
 		fprintf(out, "  %-10s  %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\n'tousu COMMAND --help' describes a command's options.\n"
 	      "exit status: 0 success, 1 data or runtime error, 2 usage error.\n", out);
+}
+
+size_t cmd_threads(uint64_t requested)
+{
+	if (requested == UINT64_MAX) {
+		/* One worker per core: the reader and the inflate thread are light
+		 * beside them. */
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		requested = cores > 0 ? (uint64_t)cores : 1;
+	}
+	return (size_t)(requested > CMD_MAX_THREADS ? CMD_MAX_THREADS : requested);
+}
+
+uint32_t cmd_match_limit(uint64_t requested)
+{
+	return (uint32_t)(requested > UINT32_MAX ? UINT32_MAX : requested);
 }
 
 int cmd_finish_stdout(int status)

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "cmd/partial_file.h"
@@ -131,12 +130,8 @@ static int run_rates(int argc, char **argv)
 		goto out;
 	job.eo = &eo;
 	job.in = &in;
-	job.match_limit = (uint32_t)(match_limit > UINT32_MAX ? UINT32_MAX : match_limit);
-	if (threads == UINT64_MAX) {
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = cores > 0 ? (uint64_t)cores : 1;
-	}
-	job.threads = (size_t)(threads > 64 ? 64 : threads);
+	job.match_limit = cmd_match_limit(match_limit);
+	job.threads = cmd_threads(threads);
 
 	status = rates_job_read_complaints(&job, complaints.items, complaints.n);
 	if (!job.failed) {

@@ -493,28 +493,10 @@ int rates_job_finish(struct rates_job *job, struct partial_out *partial, const c
 
 /* ---- the join ---- */
 
-/* Two rows of one order id: the earlier finished time wins (not finished
- * counts as last), then the smaller shop id, so the input order never
- * decides. */
 static int better_order(void *ctx, const void *a, const void *b)
 {
-	struct rates_job *job = ctx;
-	struct rates_order_match x, y;
-	rates_order_unpack(a, &x);
-	rates_order_unpack(b, &y);
-	int64_t fx = x.finished == RATES_NO_TIME ? INT64_MAX : x.finished;
-	int64_t fy = y.finished == RATES_NO_TIME ? INT64_MAX : y.finished;
-	if (fx != fy)
-		return fy < fx;
-	if (x.shop == y.shop || y.shop == RATES_NO_SHOP)
-		return 0;
-	if (x.shop == RATES_NO_SHOP)
-		return 1;
-	size_t lx, ly;
-	const char *kx = shop_table_key(job->shops, x.shop, &lx);
-	const char *ky = shop_table_key(job->shops, y.shop, &ly);
-	int c = memcmp(ky, kx, lx < ly ? lx : ly);
-	return c < 0 || (c == 0 && ly < lx);
+	const struct rates_job *job = ctx;
+	return rates_order_better(job->shops, a, b);
 }
 
 static int on_pair(void *ctx, const void *left, size_t left_len, const void *right)

@@ -488,7 +488,7 @@ static int read_night(struct run *run, struct export_options *eo)
 	job->eo = eo;
 	job->in = &in;
 	job->threads = (size_t)threads;
-	job->match_limit = (uint32_t)(match_limit > UINT32_MAX ? UINT32_MAX : match_limit);
+	job->match_limit = cmd_match_limit(match_limit);
 	if (shop_arg && (status = rates_job_keep_texts(job, shop_arg)) != EXIT_OK)
 		return status;
 	fprintf(stderr, "tousu: report %s: reading the night's exports (%zu of complaints, "
@@ -622,7 +622,7 @@ static int write_chats(struct run *run, struct export_options *eo)
 	int status = EXIT_DATA;
 	struct chats_params p = {
 		&chat_files, &complaint_files, eo, &in, rf.rs, rf.classifier, &rf, (size_t)threads,
-		(uint32_t)(match_limit > UINT32_MAX ? UINT32_MAX : match_limit), TABLE_TSV, 1,
+		cmd_match_limit(match_limit), TABLE_TSV, 1,
 	};
 
 	fprintf(stderr, "tousu: report %s: reading %zu chat export%s\n", run->date, chat_files.n,
@@ -1111,12 +1111,7 @@ static int run_report(int argc, char **argv)
 	run.from_day = run.day - window + 1;
 	rates_day_label(run.day, run.date);
 	rates_day_label(run.from_day, run.from);
-	if (threads == UINT64_MAX) {
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = cores > 0 ? (uint64_t)cores : 1;
-	}
-	if (threads > 64)
-		threads = 64;
+	threads = cmd_threads(threads);
 
 	status = EXIT_DATA;
 	if (report_log_start(in.tz) == 0)

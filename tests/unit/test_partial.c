@@ -214,27 +214,10 @@ static void feed(struct run *run, const struct data *d, int shard)
 	}
 }
 
-/* The README's rule for an id on several orders: the earliest finished
- * (not finished: last), then the smaller shop id, whatever the input order. */
 static int better_order(void *ctx, const void *a, const void *b)
 {
 	const struct run *run = ctx;
-	struct rates_order_match x, y;
-	rates_order_unpack(a, &x);
-	rates_order_unpack(b, &y);
-	int64_t fx = x.finished == RATES_NO_TIME ? INT64_MAX : x.finished;
-	int64_t fy = y.finished == RATES_NO_TIME ? INT64_MAX : y.finished;
-	if (fx != fy)
-		return fy < fx;
-	if (x.shop == y.shop || y.shop == RATES_NO_SHOP)
-		return 0;
-	if (x.shop == RATES_NO_SHOP)
-		return 1;
-	size_t lx, ly;
-	const char *kx = shop_table_key(run->shops, x.shop, &lx);
-	const char *ky = shop_table_key(run->shops, y.shop, &ly);
-	int c = memcmp(ky, kx, lx < ly ? lx : ly);
-	return c < 0 || (c == 0 && ly < lx);
+	return rates_order_better(run->shops, a, b);
 }
 
 static int on_pair(void *ctx, const void *left, size_t left_len, const void *right)
