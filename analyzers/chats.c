@@ -12,16 +12,21 @@
 #define IO_BUFFER (16u << 10)     /* per part file: there can be hundreds */
 #define MAX_KEY 65535
 #define KEPT_TEXTS 3
+#define RUN_ROWS 4096             /* a run longer than this is spooled in pieces */
 
-enum { F_SELLER = 1, F_ABUSIVE = 8, F_MARKER = 16, F_NIGHT = 32 };
+enum { F_MARKER = 16, F_NIGHT = 32 };
 
-/* A spooled row: this head, then the session and buyer bytes. */
-struct row_head {
-	int64_t time;
+/*
+ * A spooled run: consecutive rows of one session, shop and buyer, as the
+ * input gives them (an export lists a conversation's rows together, so a
+ * session is usually one run). This head, then n times (int64), n kinds
+ * (seller << 2 | channel), the session and buyer bytes, zeros to 8 bytes.
+ */
+struct run_head {
 	uint32_t shop;
 	uint16_t session_len, buyer_len;
-	uint8_t flags, channel;
-	uint8_t zero[6];             /* no padding: every byte written is set */
+	uint32_t n;
+	uint32_t zero;               /* no padding: every byte written is set */
 };
 
 /* A spooled seller-initiated contact, or a marker that S and B chatted. */
@@ -32,7 +37,7 @@ struct contact_head {
 	uint8_t flags, zero;
 };
 
-_Static_assert(sizeof(struct row_head) % 8 == 0 && sizeof(struct contact_head) % 8 == 0,
+_Static_assert(sizeof(struct run_head) % 8 == 0 && sizeof(struct contact_head) % 8 == 0,
 	       "spooled heads keep 8-byte alignment");
 
 struct abusive {
@@ -48,10 +53,24 @@ struct chats {
 	FILE **rows, **contacts;
 	pthread_mutex_t *contact_locks;  /* the sessions' walkers share the contact parts */
 	char **bufs;
+	/* The run being gathered: key = session bytes, then buyer bytes. */
+	struct {
+		uint32_t shop;
+		uint16_t session_len, buyer_len;
+		unsigned part;
+		char *key;
+		size_t key_cap;
+		int64_t *t;
+		uint8_t *kind;
+		size_t n;
+		char *out;               /* the record, built for one fwrite */
+		size_t out_cap;
+	} run;
 	struct abusive *abusive;
 	size_t n_abusive, cap_abusive;
-	/* Without complaints only the counts per shop are kept. */
-	int keep_texts;
+	/* With complaints: markers for "S and B chatted", the abusive texts.
+	 * Without, only the counts per shop are kept. */
+	int evidence;
 	uint64_t abusive_counts, *shop_abusive;
 	size_t n_shop_abusive;
 };
@@ -80,7 +99,7 @@ const char *chats_evidence_name(enum chat_evidence e)
 	return names[e];
 }
 
-struct chats *chats_new(unsigned n_parts, int32_t tz, int keep_texts, struct error *err)
+struct chats *chats_new(unsigned n_parts, int32_t tz, int evidence, struct error *err)
 {
 	struct chats *c = calloc(1, sizeof(*c));
 	if (!c || !n_parts) {
@@ -90,14 +109,17 @@ struct chats *chats_new(unsigned n_parts, int32_t tz, int keep_texts, struct err
 	}
 	c->n_parts = n_parts;
 	c->tz = tz;
-	c->keep_texts = keep_texts;
+	c->evidence = evidence;
 	c->rows = calloc(n_parts, sizeof(*c->rows));
 	c->contacts = calloc(n_parts, sizeof(*c->contacts));
 	c->contact_locks = calloc(n_parts, sizeof(*c->contact_locks));
 	for (unsigned i = 0; c->contact_locks && i < n_parts; i++)
 		pthread_mutex_init(&c->contact_locks[i], NULL);
 	c->bufs = calloc(2 * (size_t)n_parts, sizeof(*c->bufs));
-	if (!c->rows || !c->contacts || !c->contact_locks || !c->bufs) {
+	c->run.t = malloc(RUN_ROWS * sizeof(*c->run.t));
+	c->run.kind = malloc(RUN_ROWS);
+	if (!c->rows || !c->contacts || !c->contact_locks || !c->bufs || !c->run.t ||
+	    !c->run.kind) {
 		chats_free(c);
 		error_set(err, "", "out of memory");
 		return NULL;
@@ -144,6 +166,10 @@ void chats_free(struct chats *c)
 	free(c->rows);
 	free(c->contacts);
 	free(c->bufs);
+	free(c->run.key);
+	free(c->run.t);
+	free(c->run.kind);
+	free(c->run.out);
 	free(c);
 }
 
@@ -153,33 +179,87 @@ static int write_failed(struct error *err)
 			 strerror(errno));
 }
 
+/* Writes the run gathered so far to its part, as one record. */
+static int flush_run(struct chats *c, struct error *err)
+{
+	size_t n = c->run.n, kl = (size_t)c->run.session_len + c->run.buyer_len;
+	if (!n)
+		return 0;
+	size_t size = sizeof(struct run_head) + n * 9 + kl;
+	size += pad8(size);
+	if (size > c->run.out_cap) {
+		size_t cap = c->run.out_cap ? c->run.out_cap : 4096;
+		while (cap < size)
+			cap *= 2;
+		char *o = realloc(c->run.out, cap);
+		if (!o)
+			return error_set(err, "", "out of memory");
+		c->run.out = o;
+		c->run.out_cap = cap;
+	}
+	struct run_head h = {c->run.shop, c->run.session_len, c->run.buyer_len, (uint32_t)n, 0};
+	char *o = c->run.out;
+	memcpy(o, &h, sizeof(h));
+	o += sizeof(h);
+	memcpy(o, c->run.t, n * sizeof(*c->run.t));
+	o += n * sizeof(*c->run.t);
+	memcpy(o, c->run.kind, n);
+	o += n;
+	memcpy(o, c->run.key, kl);
+	o += kl;
+	memcpy(o, zeros, (size_t)(c->run.out + size - o));
+	c->run.n = 0;
+	/* The parts are this thread's alone: no stdio locking. */
+	if (fwrite_unlocked(c->run.out, 1, size, c->rows[c->run.part]) != size)
+		return write_failed(err);
+	return 0;
+}
+
 int chats_add(struct chats *c, const struct chat_row *row, struct error *err)
 {
-	struct row_head h = {0};
 	size_t sl = row->session_len > MAX_KEY ? MAX_KEY : row->session_len;
 	size_t bl = row->buyer_len > MAX_KEY ? MAX_KEY : row->buyer_len;
-	FILE *f = c->rows[hash_bytes(0xcbf29ce484222325ULL, row->session, sl) % c->n_parts];
 
-	h.time = row->time;
-	h.shop = row->shop;
-	h.session_len = (uint16_t)sl;
-	h.buyer_len = (uint16_t)bl;
-	h.flags = (uint8_t)((row->seller ? F_SELLER : 0) | (row->abusive_text ? F_ABUSIVE : 0));
-	h.channel = (uint8_t)row->channel;
-	/* The parts are this thread's alone: no stdio locking. */
-	size_t pad = pad8(sl + bl);
-	if (fwrite_unlocked(&h, sizeof(h), 1, f) != 1 ||
-	    fwrite_unlocked(row->session, 1, sl, f) != sl ||
-	    fwrite_unlocked(row->buyer, 1, bl, f) != bl ||
-	    fwrite_unlocked(zeros, 1, pad, f) != pad)
-		return write_failed(err);
-	if (!row->abusive_text)
-		return 0;
+	if (!c->run.n || c->run.n == RUN_ROWS || row->shop != c->run.shop ||
+	    sl != c->run.session_len || bl != c->run.buyer_len ||
+	    memcmp(c->run.key, row->session, sl) || memcmp(c->run.key + sl, row->buyer, bl)) {
+		if (flush_run(c, err) < 0)
+			return -1;
+		if (sl + bl > c->run.key_cap) {
+			size_t cap = c->run.key_cap ? c->run.key_cap : 256;
+			while (cap < sl + bl)
+				cap *= 2;
+			char *k = realloc(c->run.key, cap);
+			if (!k)
+				return error_set(err, "", "out of memory");
+			c->run.key = k;
+			c->run.key_cap = cap;
+		}
+		if (sl)
+			memcpy(c->run.key, row->session, sl);
+		if (bl)
+			memcpy(c->run.key + sl, row->buyer, bl);
+		c->run.shop = row->shop;
+		c->run.session_len = (uint16_t)sl;
+		c->run.buyer_len = (uint16_t)bl;
+		c->run.part = (unsigned)(hash_bytes(0xcbf29ce484222325ULL, row->session, sl) %
+					 c->n_parts);
+	}
+	c->run.t[c->run.n] = row->time;
+	c->run.kind[c->run.n] = (uint8_t)((row->seller ? 4 : 0) | row->channel);
+	c->run.n++;
+	return 0;
+}
+
+int chats_add_abusive(struct chats *c, uint32_t shop, int64_t time, const char *buyer,
+		      size_t buyer_len, const char *text, size_t text_len, struct error *err)
+{
+	size_t bl = buyer_len > MAX_KEY ? MAX_KEY : buyer_len;
 	c->abusive_counts++;
-	if (!c->keep_texts) {
-		if (row->shop >= c->n_shop_abusive) {
+	if (!c->evidence) {
+		if (shop >= c->n_shop_abusive) {
 			size_t n = c->n_shop_abusive ? 2 * c->n_shop_abusive : 1024;
-			while (n <= row->shop)
+			while (n <= shop)
 				n *= 2;
 			uint64_t *a = realloc(c->shop_abusive, n * sizeof(*a));
 			if (!a)
@@ -188,7 +268,7 @@ int chats_add(struct chats *c, const struct chat_row *row, struct error *err)
 			c->shop_abusive = a;
 			c->n_shop_abusive = n;
 		}
-		c->shop_abusive[row->shop]++;
+		c->shop_abusive[shop]++;
 		return 0;
 	}
 	if (c->n_abusive == c->cap_abusive) {
@@ -200,17 +280,18 @@ int chats_add(struct chats *c, const struct chat_row *row, struct error *err)
 		c->cap_abusive = cap;
 	}
 	struct abusive *a = &c->abusive[c->n_abusive];
-	a->shop = row->shop;
-	a->time = row->time;
+	a->shop = shop;
+	a->time = time;
 	a->buyer_len = bl;
 	a->buyer = malloc(bl + 1);
-	a->text = strndup(row->abusive_text, row->abusive_len);
+	a->text = strndup(text, text_len);
 	if (!a->buyer || !a->text) {
 		free(a->buyer);
 		free(a->text);
 		return error_set(err, "", "out of memory");
 	}
-	memcpy(a->buyer, row->buyer, bl);
+	if (bl)
+		memcpy(a->buyer, buyer, bl);
 	a->buyer[bl] = '\0';
 	c->n_abusive++;
 	return 0;
@@ -218,19 +299,21 @@ int chats_add(struct chats *c, const struct chat_row *row, struct error *err)
 
 /* ---- loading a part ---- */
 
-struct sort_key;
-
+/* A part read back whole, and the scratch its walk needs. */
 struct part {
 	char *data;
 	size_t len, cap;
-	size_t *at;                  /* offsets of the records */
-	size_t n, n_cap;
-	struct sort_key *k;          /* sort_part's keys and their radix buffer */
-	size_t k_cap;
-	uint32_t *count;             /* the radix sort's counts */
+	uint64_t *at;                /* offsets of the records */
+	uint64_t *h;                 /* their group hashes */
+	uint32_t *next;              /* the next record of the same group, index + 1 */
+	uint32_t *slot;              /* the group table: first record + 1, 0 empty */
+	size_t n, n_cap, n_slots;
+	struct srow *rows;           /* one group's rows, to sort */
+	size_t rows_cap;
 };
 
-/* Reads a whole temporary file's records (head size hs, then key bytes). */
+/* Reads a whole temporary file's records (head size hs, then keys(head)
+ * bytes). */
 static int load_part(FILE *f, size_t hs, size_t (*keys)(const void *), struct part *p,
 		     struct error *err)
 {
@@ -249,24 +332,33 @@ static int load_part(FILE *f, size_t hs, size_t (*keys)(const void *), struct pa
 	}
 	if (size && fread(p->data, 1, (size_t)size, f) != (size_t)size)
 		return error_set(err, "", "cannot read a temporary file back");
+	p->len = (size_t)size;
 	for (size_t off = 0; off + hs <= (size_t)size; off += hs + keys(p->data + off)) {
 		if (p->n == p->n_cap) {
 			size_t cap = p->n_cap ? 2 * p->n_cap : 4096;
-			size_t *a = realloc(p->at, cap * sizeof(*a));
-			if (!a)
+			uint64_t *a = realloc(p->at, cap * sizeof(*a));
+			if (a)
+				p->at = a;
+			uint64_t *h = a ? realloc(p->h, cap * sizeof(*h)) : NULL;
+			if (h)
+				p->h = h;
+			uint32_t *nx = h ? realloc(p->next, cap * sizeof(*nx)) : NULL;
+			if (!nx)
 				return error_set(err, "", "out of memory");
-			p->at = a;
+			p->next = nx;
 			p->n_cap = cap;
 		}
 		p->at[p->n++] = off;
 	}
+	if (p->n >= UINT32_MAX)
+		return error_set(err, "", "a part of over 4 billion records");
 	return 0;
 }
 
-static size_t row_keys(const void *h)
+static size_t run_keys(const void *h)
 {
-	const struct row_head *r = h;
-	size_t n = (size_t)r->session_len + r->buyer_len;
+	const struct run_head *r = h;
+	size_t n = (size_t)r->n * 9 + r->session_len + r->buyer_len;
 	return n + pad8(n);
 }
 
@@ -282,91 +374,15 @@ static int cmp_mem(const void *a, size_t al, const void *b, size_t bl)
 	return c ? c : (al > bl) - (al < bl);
 }
 
-/* Sessions, then time, buyer rows before seller rows, then the contents:
- * never the input's order. */
-static int cmp_rows(const void *pa, const void *pb, void *ctx)
+static const char *run_session(const struct run_head *r)
 {
-	const char *base = ctx;
-	const struct row_head *a = (const void *)(base + *(const size_t *)pa);
-	const struct row_head *b = (const void *)(base + *(const size_t *)pb);
-	const char *ak = (const char *)(a + 1), *bk = (const char *)(b + 1);
-	int c = cmp_mem(ak, a->session_len, bk, b->session_len);
-	if (c)
-		return c;
-	if (a->shop != b->shop)
-		return (a->shop > b->shop) - (a->shop < b->shop);
-	if (a->time != b->time)
-		return (a->time > b->time) - (a->time < b->time);
-	if ((a->flags & F_SELLER) != (b->flags & F_SELLER))
-		return (a->flags & F_SELLER) ? 1 : -1;
-	if (a->channel != b->channel)
-		return a->channel - b->channel;
-	if (a->flags != b->flags)
-		return a->flags - b->flags;
-	return cmp_mem(ak + a->session_len, a->buyer_len, bk + b->session_len, b->buyer_len);
+	return (const char *)(r + 1) + (size_t)r->n * 9;
 }
 
-static int cmp_contacts(const void *pa, const void *pb, void *ctx)
-{
-	const char *base = ctx;
-	const struct contact_head *a = (const void *)(base + *(const size_t *)pa);
-	const struct contact_head *b = (const void *)(base + *(const size_t *)pb);
-	if (a->shop != b->shop)
-		return (a->shop > b->shop) - (a->shop < b->shop);
-	int c = cmp_mem(a + 1, a->buyer_len, b + 1, b->buyer_len);
-	if (c)
-		return c;
-	if (a->time != b->time)
-		return (a->time > b->time) - (a->time < b->time);
-	return a->flags - b->flags;
-}
-
-/*
- * Sorting a part: comparing session bytes on every step cost a third of a
- * run. Instead each record gets a 64-bit hash of its group (session and
- * shop; or shop and buyer) and is sorted by (hash, time, tie) in a flat
- * array; then each run of one hash is checked to hold one group, and the
- * rare run where two groups share a hash is sorted again by the bytes.
- * Records that compare equal here differ in nothing the walk looks at, so
- * their order does not matter.
- */
-struct sort_key {
-	uint64_t h;
-	int64_t t;
-	uint64_t off;
-	uint32_t tie;
-};
-
-/* What sort_part orders by after the hash: time, tie, then (rows) the
- * buyer's bytes - two buyers in one session in one second must not be
- * ordered by the input. */
-struct sort_ctx {
-	const char *data;
-	int rows;
-};
-
-static int cmp_keys(const void *pa, const void *pb, void *ctx)
-{
-	const struct sort_key *a = pa, *b = pb;
-	const struct sort_ctx *sc = ctx;
-	if (a->h != b->h)
-		return (a->h > b->h) - (a->h < b->h);
-	if (a->t != b->t)
-		return (a->t > b->t) - (a->t < b->t);
-	if (a->tie != b->tie)
-		return (a->tie > b->tie) - (a->tie < b->tie);
-	if (!sc->rows)
-		return 0;  /* contacts of one group: shop and buyer are equal */
-	const struct row_head *x = (const void *)(sc->data + a->off);
-	const struct row_head *y = (const void *)(sc->data + b->off);
-	return cmp_mem((const char *)(x + 1) + x->session_len, x->buyer_len,
-		       (const char *)(y + 1) + y->session_len, y->buyer_len);
-}
-
-static uint64_t row_group_hash(const struct row_head *r)
+static uint64_t run_group_hash(const struct run_head *r)
 {
 	return hash_bytes((uint64_t)r->shop * 0x9e3779b97f4a7c15ULL ^ 0xcbf29ce484222325ULL,
-			  r + 1, r->session_len);
+			  run_session(r), r->session_len);
 }
 
 static uint64_t contact_group_hash(const struct contact_head *r)
@@ -375,9 +391,10 @@ static uint64_t contact_group_hash(const struct contact_head *r)
 			  r + 1, r->buyer_len);
 }
 
-static int same_row_group(const struct row_head *a, const struct row_head *b)
+static int same_run_group(const struct run_head *a, const struct run_head *b)
 {
-	return a->shop == b->shop && !cmp_mem(a + 1, a->session_len, b + 1, b->session_len);
+	return a->shop == b->shop &&
+	       !cmp_mem(run_session(a), a->session_len, run_session(b), b->session_len);
 }
 
 static int same_contact_group(const struct contact_head *a, const struct contact_head *b)
@@ -385,99 +402,104 @@ static int same_contact_group(const struct contact_head *a, const struct contact
 	return a->shop == b->shop && !cmp_mem(a + 1, a->buyer_len, b + 1, b->buyer_len);
 }
 
-/* Sorts k[0..n) by h: LSD radix, four 16-bit digits, through tmp, with
- * count[1 << 16] of scratch. */
-static void radix_by_hash(struct sort_key *k, struct sort_key *tmp, size_t n, uint32_t *count)
+/*
+ * Groups a part's records: sessions (rows = 1: shop and session) or shop and
+ * buyer (contacts). An open-addressing table of the groups' first records,
+ * each chaining the rest through next[]; the bytes decide, so two groups
+ * with one hash stay apart. Walking the slots gives each group once; the
+ * order of groups changes no result (each adds to per-shop sums, or is
+ * looked up by its key).
+ */
+static int group_part(struct part *p, int rows, struct error *err)
 {
-	for (unsigned shift = 0; shift < 64; shift += 16) {
-		memset(count, 0, (1u << 16) * sizeof(*count));
-		for (size_t i = 0; i < n; i++)
-			count[(k[i].h >> shift) & 0xffff]++;
-		uint32_t sum = 0;
-		for (size_t d = 0; d < (1u << 16); d++) {
-			uint32_t c = count[d];
-			count[d] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			tmp[count[(k[i].h >> shift) & 0xffff]++] = k[i];
-		memcpy(k, tmp, n * sizeof(*k));
-	}
-}
-
-/* Sorts p.at by group, then time, then tie; rows (1) or contacts (0). */
-static int sort_part(struct part *p, int rows, struct error *err)
-{
-	if (!p->n)
-		return 0;
-	if (p->n > UINT32_MAX)
-		return error_set(err, "", "a part of over 4 billion rows");
-	if (p->n > p->k_cap) {
-		struct sort_key *k = realloc(p->k, 2 * p->n * sizeof(*k));
-		if (!k)
+	size_t want = 16;
+	while (want < 2 * p->n)
+		want *= 2;
+	if (want > p->n_slots) {
+		free(p->slot);
+		if (!(p->slot = malloc(want * sizeof(*p->slot)))) {
+			p->n_slots = 0;
 			return error_set(err, "", "out of memory");
-		p->k = k;
-		p->k_cap = p->n;
+		}
+		p->n_slots = want;
 	}
-	struct sort_key *k = p->k;
+	memset(p->slot, 0, p->n_slots * sizeof(*p->slot));
+	size_t mask = p->n_slots - 1;
+	/* A record joins its group's chain just after the first: the order
+	 * within a group is sorted out later. */
 	for (size_t i = 0; i < p->n; i++) {
 		const char *rec = p->data + p->at[i];
-		k[i].off = p->at[i];
-		if (rows) {
-			const struct row_head *r = (const void *)rec;
-			k[i].h = row_group_hash(r);
-			k[i].t = r->time;
-			/* buyer rows first in a second, then channel and flags */
-			k[i].tie = (uint32_t)(r->flags & F_SELLER) << 16 | (uint32_t)r->channel << 8 |
-				   r->flags;
-		} else {
-			const struct contact_head *r = (const void *)rec;
-			k[i].h = contact_group_hash(r);
-			k[i].t = r->time;
-			k[i].tie = r->flags;
+		uint64_t h = rows ? run_group_hash((const void *)rec)
+				  : contact_group_hash((const void *)rec);
+		p->h[i] = h;
+		p->next[i] = 0;
+		size_t s = (size_t)(h >> 32 ^ h) & mask;
+		for (; p->slot[s]; s = (s + 1) & mask) {
+			size_t j = p->slot[s] - 1;
+			if (p->h[j] != h)
+				continue;
+			const char *o = p->data + p->at[j];
+			if (rows ? same_run_group((const void *)o, (const void *)rec)
+				 : same_contact_group((const void *)o, (const void *)rec))
+				break;
 		}
-	}
-	/* By hash with a radix sort, then each group by time and tie: insertion
-	 * sort for the usual few rows of a session, qsort for a long one. */
-	struct sort_ctx sc = {p->data, rows};
-	if (!p->count && !(p->count = malloc((1u << 16) * sizeof(*p->count))))
-		return error_set(err, "", "out of memory");
-	radix_by_hash(k, k + p->n, p->n, p->count);
-	for (size_t i = 0; i < p->n;) {
-		size_t j = i + 1;
-		while (j < p->n && k[j].h == k[i].h)
-			j++;
-		if (j - i > 32) {
-			qsort_r(k + i, j - i, sizeof(*k), cmp_keys, &sc);
+		if (p->slot[s]) {
+			size_t j = p->slot[s] - 1;
+			p->next[i] = p->next[j];
+			p->next[j] = (uint32_t)(i + 1);
 		} else {
-			for (size_t a = i + 1; a < j; a++) {
-				struct sort_key x = k[a];
-				size_t b = a;
-				for (; b > i && cmp_keys(&k[b - 1], &x, &sc) > 0; b--)
-					k[b] = k[b - 1];
-				k[b] = x;
-			}
+			p->slot[s] = (uint32_t)(i + 1);
 		}
-		i = j;
-	}
-	for (size_t i = 0; i < p->n; i++)
-		p->at[i] = k[i].off;
-	/* Two groups with one hash: sort that run by the bytes. */
-	for (size_t i = 0; i < p->n;) {
-		size_t j = i + 1;
-		int mixed = 0;
-		for (; j < p->n && k[j].h == k[i].h; j++)
-			if (!mixed)
-				mixed = rows ? !same_row_group((const void *)(p->data + k[i].off),
-							       (const void *)(p->data + k[j].off))
-					     : !same_contact_group((const void *)(p->data + k[i].off),
-								   (const void *)(p->data + k[j].off));
-		if (mixed)
-			qsort_r(p->at + i, j - i, sizeof(*p->at), rows ? cmp_rows : cmp_contacts,
-				p->data);
-		i = j;
 	}
 	return 0;
+}
+
+/* One row of a session, to sort and walk. */
+struct srow {
+	int64_t time;
+	uint32_t tie;                /* seller << 16 | channel: buyer rows first in a second */
+	uint16_t buyer_len;
+	const char *buyer;
+};
+
+/* Time, buyer rows before seller rows, channel, then the buyer's bytes:
+ * never the input's order. Rows equal here differ in nothing the walk looks
+ * at. */
+static int srow_before(const struct srow *a, const struct srow *b)
+{
+	if (a->time != b->time)
+		return a->time < b->time;
+	if (a->tie != b->tie)
+		return a->tie < b->tie;
+	if (a->buyer == b->buyer)
+		return 0;
+	return cmp_mem(a->buyer, a->buyer_len, b->buyer, b->buyer_len) < 0;
+}
+
+static int cmp_srows(const void *pa, const void *pb)
+{
+	const struct srow *a = pa, *b = pb;
+	return srow_before(a, b) ? -1 : srow_before(b, a) ? 1 : 0;
+}
+
+static void sort_srows(struct srow *r, size_t n)
+{
+	size_t i = 1;
+	while (i < n && !srow_before(&r[i], &r[i - 1]))
+		i++;
+	if (i == n)
+		return;  /* already in order: the usual case */
+	if (n > 32) {
+		qsort(r, n, sizeof(*r), cmp_srows);
+		return;
+	}
+	for (; i < n; i++) {
+		struct srow x = r[i];
+		size_t b = i;
+		for (; b > 0 && srow_before(&x, &r[b - 1]); b--)
+			r[b] = r[b - 1];
+		r[b] = x;
+	}
 }
 
 /* ---- per-shop response times ----
@@ -592,6 +614,7 @@ static int is_night(int64_t t, int32_t tz)
 	return s >= 22 * 3600 || s < 8 * 3600;
 }
 
+
 static int spool_contact(struct chats *c, uint32_t shop, const char *buyer, size_t bl,
 			 int64_t t, uint8_t flags, struct error *err)
 {
@@ -607,12 +630,10 @@ static int spool_contact(struct chats *c, uint32_t shop, const char *buyer, size
 }
 
 /* Walks one session's rows (sorted): counts, first response, contacts. */
-static int walk_session(struct chats *c, struct part *p, size_t from, size_t to,
+static int walk_session(struct chats *c, uint32_t shop, const struct srow *rows, size_t n,
 			struct chat_shop *out, struct times *times, size_t n_shops,
 			struct error *err)
 {
-	const struct row_head *first = (const void *)(p->data + p->at[from]);
-	uint32_t shop = first->shop;
 	int64_t earliest_buyer = 0, last_buyer = 0;
 	int have_buyer = 0, prev_buyer = 0, answered = 0;
 	const char *marked = NULL;
@@ -621,18 +642,20 @@ static int walk_session(struct chats *c, struct part *p, size_t from, size_t to,
 	if (shop >= n_shops)
 		return 0;
 	out[shop].conversations++;
-	for (size_t i = from; i < to; i++) {
-		const struct row_head *r = (const void *)(p->data + p->at[i]);
-		const char *buyer = (const char *)(r + 1) + r->session_len;
-		out[shop].rows++;
-		/* One marker per buyer of the session: S and B chatted. */
-		if (!marked || cmp_mem(buyer, r->buyer_len, marked, marked_len)) {
-			if (spool_contact(c, shop, buyer, r->buyer_len, r->time, F_MARKER, err) < 0)
+	out[shop].rows += n;
+	for (size_t i = 0; i < n; i++) {
+		const struct srow *r = &rows[i];
+		/* With complaints, one marker per buyer of the session: S and B
+		 * chatted (a harassment claim with no contacts is then
+		 * not_supported rather than no_chats). */
+		if (c->evidence &&
+		    (!marked || cmp_mem(r->buyer, r->buyer_len, marked, marked_len))) {
+			if (spool_contact(c, shop, r->buyer, r->buyer_len, r->time, F_MARKER, err) < 0)
 				return -1;
-			marked = buyer;
+			marked = r->buyer;
 			marked_len = r->buyer_len;
 		}
-		if (!(r->flags & F_SELLER)) {
+		if (!(r->tie >> 16)) {
 			out[shop].buyer_messages++;
 			if (!have_buyer)
 				earliest_buyer = r->time;
@@ -647,11 +670,11 @@ static int walk_session(struct chats *c, struct part *p, size_t from, size_t to,
 			if (push_time(&times[shop], r->time - earliest_buyer) < 0)
 				return error_set(err, "", "out of memory");
 		}
-		int initiated = r->channel != CHANNEL_CHAT ||
+		int initiated = (r->tie & 0xffff) != CHANNEL_CHAT ||
 				!(prev_buyer || (have_buyer && r->time - last_buyer <= CHATS_REPLY_SECONDS));
 		prev_buyer = 0;
 		if (initiated &&
-		    spool_contact(c, shop, buyer, r->buyer_len, r->time,
+		    spool_contact(c, shop, r->buyer, r->buyer_len, r->time,
 				  is_night(r->time, c->tz) ? F_NIGHT : 0, err) < 0)
 			return -1;
 	}
@@ -753,55 +776,81 @@ static void judge(struct claims *cl, size_t first, const int64_t *t, const uint8
 	}
 }
 
+
+/* A contact's time and night flag, to sort a (shop, buyer)'s contacts. */
+struct ctime {
+	int64_t t;
+	uint8_t night;
+};
+
+static int cmp_ctimes(const void *pa, const void *pb)
+{
+	const struct ctime *a = pa, *b = pb;
+	if (a->t != b->t)
+		return (a->t > b->t) - (a->t < b->t);
+	return a->night - b->night;
+}
+
+/* The part's (shop, buyer) groups: contacts sorted by time, the shops'
+ * counts, and the complaints against them judged. */
 static int walk_contacts(struct part *p, struct chat_shop *out, size_t n_shops,
 			 struct claims *cl, struct error *err)
 {
+	struct ctime *v = NULL;
 	int64_t *t = NULL;
 	uint8_t *night = NULL;
 	size_t cap = 0;
+	int rc = 0;
 
-	for (size_t i = 0; i < p->n;) {
-		const struct contact_head *g = (const void *)(p->data + p->at[i]);
-		size_t j = i, n = 0;
-		/* The group of one (shop, buyer). */
-		while (j < p->n) {
-			const struct contact_head *r = (const void *)(p->data + p->at[j]);
-			if (r->shop != g->shop || cmp_mem(r + 1, r->buyer_len, g + 1, g->buyer_len))
-				break;
-			if (!(r->flags & F_MARKER)) {
-				if (n == cap) {
-					cap = cap ? 2 * cap : 64;
-					int64_t *a = realloc(t, cap * sizeof(*a));
-					uint8_t *b = a ? realloc(night, cap) : NULL;
-					if (a)
-						t = a;
-					if (!b) {
-						free(t);
-						free(night);
-						return error_set(err, "", "out of memory");
-					}
-					night = b;
+	for (size_t s = 0; s < p->n_slots; s++) {
+		if (!p->slot[s])
+			continue;
+		const struct contact_head *g = (const void *)(p->data + p->at[p->slot[s] - 1]);
+		size_t n = 0;
+		for (size_t i = p->slot[s]; i; i = p->next[i - 1]) {
+			const struct contact_head *r = (const void *)(p->data + p->at[i - 1]);
+			if (r->flags & F_MARKER)
+				continue;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				struct ctime *a = realloc(v, cap * sizeof(*a));
+				if (a)
+					v = a;
+				int64_t *b = a ? realloc(t, cap * sizeof(*b)) : NULL;
+				if (b)
+					t = b;
+				uint8_t *c = b ? realloc(night, cap) : NULL;
+				if (!c) {
+					rc = error_set(err, "", "out of memory");
+					goto out;
 				}
-				t[n] = r->time;
-				night[n++] = (r->flags & F_NIGHT) != 0;
+				night = c;
 			}
-			j++;
+			v[n].t = r->time;
+			v[n++].night = (r->flags & F_NIGHT) != 0;
+		}
+		if (n > 1)
+			qsort(v, n, sizeof(*v), cmp_ctimes);
+		for (size_t k = 0; k < n; k++) {
+			t[k] = v[k].t;
+			night[k] = v[k].night;
 		}
 		if (g->shop < n_shops) {
-			struct chat_shop *s = &out[g->shop];
-			s->seller_contacts += n;
+			struct chat_shop *sh = &out[g->shop];
+			sh->seller_contacts += n;
 			for (size_t k = 0; k < n; k++)
-				s->night_contacts += night[k];
-			s->burst_buyers += (uint64_t)has_burst(t, n);
+				sh->night_contacts += night[k];
+			sh->burst_buyers += (uint64_t)has_burst(t, n);
 		}
 		size_t first = claims_find(cl, g->shop, (const char *)(g + 1), g->buyer_len);
 		if (first)
 			judge(cl, first, t, night, n);
-		i = j;
 	}
+out:
+	free(v);
 	free(t);
 	free(night);
-	return 0;
+	return rc;
 }
 
 static int cmp_abusive(const void *pa, const void *pb)
@@ -876,6 +925,7 @@ static int find_abusive(struct chats *c, struct claims *cl, struct error *err)
 	return 0;
 }
 
+
 /* One thread's share of chats_run: parts taken in turn from a counter, and
  * its own per-shop counters, summed at the end. */
 struct runner {
@@ -901,6 +951,45 @@ static int take_part(struct runner *w)
 	return k;
 }
 
+/* Each session of a part: its rows gathered from its runs, sorted, walked. */
+static int walk_sessions(struct runner *w, struct part *p)
+{
+	for (size_t s = 0; s < p->n_slots; s++) {
+		if (!p->slot[s])
+			continue;
+		size_t n = 0;
+		uint32_t shop = 0;
+		for (size_t i = p->slot[s]; i; i = p->next[i - 1]) {
+			const struct run_head *r = (const void *)(p->data + p->at[i - 1]);
+			const int64_t *t = (const void *)(r + 1);
+			const uint8_t *kind = (const uint8_t *)(t + r->n);
+			const char *buyer = run_session(r) + r->session_len;
+			shop = r->shop;
+			if (n + r->n > p->rows_cap) {
+				size_t cap = p->rows_cap ? p->rows_cap : 256;
+				while (cap < n + r->n)
+					cap *= 2;
+				struct srow *a = realloc(p->rows, cap * sizeof(*a));
+				if (!a)
+					return error_set(&w->err, "", "out of memory");
+				p->rows = a;
+				p->rows_cap = cap;
+			}
+			for (size_t j = 0; j < r->n; j++) {
+				struct srow *x = &p->rows[n++];
+				x->time = t[j];
+				x->tie = (uint32_t)(kind[j] >> 2) << 16 | (kind[j] & 3);
+				x->buyer_len = r->buyer_len;
+				x->buyer = buyer;
+			}
+		}
+		sort_srows(p->rows, n);
+		if (walk_session(w->c, shop, p->rows, n, w->out, w->times, w->n_shops, &w->err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static void *run_parts(void *v)
 {
 	struct runner *w = v;
@@ -910,28 +999,13 @@ static void *run_parts(void *v)
 	while (!w->failed && (k = take_part(w)) >= 0) {
 		struct part *p = &w->p;
 		if (w->phase == 0) {
-			if (load_part(c->rows[k], sizeof(struct row_head), row_keys, p, &w->err) < 0 ||
-			    sort_part(p, 1, &w->err) < 0) {
+			if (load_part(c->rows[k], sizeof(struct run_head), run_keys, p, &w->err) < 0 ||
+			    group_part(p, 1, &w->err) < 0 || walk_sessions(w, p) < 0) {
 				w->failed = 1;
 				break;
 			}
-			for (size_t i = 0; i < p->n;) {
-				const struct row_head *s = (const void *)(p->data + p->at[i]);
-				size_t j = i + 1;
-				for (; j < p->n; j++) {
-					const struct row_head *r = (const void *)(p->data + p->at[j]);
-					if (r->shop != s->shop ||
-					    cmp_mem(r + 1, r->session_len, s + 1, s->session_len))
-						break;
-				}
-				if (walk_session(c, p, i, j, w->out, w->times, w->n_shops, &w->err) < 0) {
-					w->failed = 1;
-					break;
-				}
-				i = j;
-			}
 		} else if (load_part(c->contacts[k], sizeof(struct contact_head), contact_keys, p,
-				     &w->err) < 0 || sort_part(p, 0, &w->err) < 0 ||
+				     &w->err) < 0 || group_part(p, 0, &w->err) < 0 ||
 			   walk_contacts(p, w->out, w->n_shops, w->cl, &w->err) < 0) {
 			/* A complaint belongs to one (shop, buyer), so to one part:
 			 * runners never write the same complaint. */
@@ -951,6 +1025,8 @@ int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
 	unsigned next = 0, n = threads ? threads : 1;
 	int rc = -1;
 
+	if (flush_run(c, err) < 0)
+		return -1;
 	if (n > c->n_parts)
 		n = c->n_parts;
 	w = calloc(n, sizeof(*w));
@@ -1034,8 +1110,10 @@ out:
 		free(w[i].out);
 		free(w[i].p.data);
 		free(w[i].p.at);
-		free(w[i].p.k);
-		free(w[i].p.count);
+		free(w[i].p.h);
+		free(w[i].p.next);
+		free(w[i].p.slot);
+		free(w[i].p.rows);
 	}
 	free(w);
 	free(cl.slots);

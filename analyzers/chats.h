@@ -18,17 +18,21 @@
  *  - evidence for attitude complaints: the abusive seller messages from the
  *    shop to the buyer in [F - 7 days, F], like harassment's window.
  *
- * How, whatever the order: chats_add() spools each row's few fields to one
- * of n_parts temporary files by a hash of its session; chats_run() loads one
- * part at a time, sorts it and walks each session, then spools every
- * seller-initiated contact to parts by shop and buyer, and walks those. So
- * memory holds one part, not the export (choose n_parts so that a part of
- * the input fits; the command takes it from the input's size), plus, per
- * shop, its counters and one first-response time per answered session (for
- * the median), plus the abusive messages' texts when there are complaints
- * to weigh them for.
+ * How, whatever the order: chats_add() gathers consecutive rows of one
+ * session (and shop and buyer) into a run and spools each run, its rows'
+ * times and kinds after the key bytes once, to one of n_parts temporary
+ * files by a hash of its session; chats_run() loads one part at a time,
+ * groups its runs by session, sorts each session's rows and walks them,
+ * then spools every seller-initiated contact to parts by shop and buyer,
+ * and walks those. So memory holds one part, not the export (choose n_parts
+ * so that a part of the input fits; the command takes it from the input's
+ * size), plus, per shop, its counters and a count per distinct first-
+ * response time (for the median), plus the abusive messages' texts when
+ * there are complaints to weigh them for.
  *
- * chats_add is not thread-safe (callers serialise). Errors: -1 with err (temporary files, memory).
+ * chats_add and chats_add_abusive are not thread-safe (callers serialise
+ * each), but one thread may add rows while another adds abusive messages.
+ * Errors: -1 with err (temporary files, memory).
  */
 #ifndef TOUSU_CHATS_H
 #define TOUSU_CHATS_H
@@ -54,8 +58,6 @@ struct chat_row {
 	int64_t time;                /* epoch seconds */
 	int seller;                  /* else the buyer wrote it */
 	enum chat_channel channel;
-	const char *abusive_text;    /* a seller message the rules call abusive, or NULL */
-	size_t abusive_len;
 };
 
 /* Per shop, after chats_run(). */
@@ -87,12 +89,18 @@ struct chat_complaint {
 
 struct chats;
 
-/* tz: for night hours; keep_texts: keep abusive messages' texts (for
- * evidence; else only their counts). NULL with err on failure. */
-struct chats *chats_new(unsigned n_parts, int32_t tz, int keep_texts, struct error *err);
+/* tz: for night hours; evidence: complaints will be weighed (keep the
+ * abusive messages' texts and who chatted with whom; else only the counts).
+ * NULL with err on failure. */
+struct chats *chats_new(unsigned n_parts, int32_t tz, int evidence, struct error *err);
 void chats_free(struct chats *c);
 
 int chats_add(struct chats *c, const struct chat_row *row, struct error *err);
+
+/* A seller chat message of a row given to chats_add that the rules call
+ * abusive (buyer and text are copied). */
+int chats_add_abusive(struct chats *c, uint32_t shop, int64_t time, const char *buyer,
+		      size_t buyer_len, const char *text, size_t text_len, struct error *err);
 
 /*
  * Runs the analysis for shops 0..n_shops-1 (out[n_shops], zeroed by the

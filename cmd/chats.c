@@ -3,9 +3,10 @@
  * service signals of its chats (analyzers/chats.h); with --complaints, one
  * row per complaint with the evidence the chats give for it.
  *
- * Seller chat messages are classified on the pool's workers (is it abusive:
- * does the rule set's `attitude` type hit?) while the main thread parses;
- * the workers hand each row, one batch at a time, to the chats spool.
+ * The main thread parses and spools every row (analyzers/chats.h); seller
+ * chat messages alone also go to the pool's workers, which classify them
+ * (is it abusive: does the rule set's `attitude` type hit?) and hand the
+ * abusive ones, one batch at a time, to chats_add_abusive.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -61,18 +62,27 @@ struct chats_run {
 	struct classify_pool *pool;
 	int attitude, harassment;    /* type indexes, -1 if the rules lack them */
 	int abusive;                 /* attitude's index in the abuse classifier */
+	int evidence;                /* complaints will be weighed: buyers go with texts */
 	const char *file;
 	uint64_t no_shop, no_session, no_time, bad_sender, rows;
 	int failed;
-	struct error err;
+	struct error err;            /* the reading thread's */
+	struct error pool_err;       /* the pool's callback's */
+	/* The last row's shop and the day of its sent_at: rows come in runs. */
+	char shop_key[64];
+	size_t shop_len;             /* 0: none */
+	uint32_t shop_idx;
+	char day[11];
+	int have_day;
+	int64_t day_base;
 };
 
-/* What the workers get back with each row. */
+/* What the workers get back with a seller's chat text: its shop and time,
+ * then (for evidence) the buyer's bytes. */
 struct chat_rec {
 	int64_t time;
 	uint32_t shop;
-	uint16_t session_len, buyer_len;
-	uint8_t seller, channel, classify, zero;
+	uint32_t buyer_len;
 };
 
 static int word_is(const char *s, size_t len, const char *const *words)
@@ -88,6 +98,53 @@ static const char *const seller_words[] = {"seller", "卖家", "賣家", "客服
 static const char *const phone_words[] = {"电话", "電話", "phone", "call", "tel", NULL};
 static const char *const sms_words[] = {"短信", "簡訊", "sms", "text", NULL};
 
+static int two_digits(const char *s)
+{
+	return (unsigned)(s[0] - '0') < 10u && (unsigned)(s[1] - '0') < 10u ?
+	       (s[0] - '0') * 10 + (s[1] - '0') : -1;
+}
+
+/* The seconds into the day of "HH:MM:SS" at s, or -1 when it is not that,
+ * in range (as time_parse checks it). */
+static int clock_secs(const char *s)
+{
+	int h = two_digits(s), m = two_digits(s + 3), sec = two_digits(s + 6);
+	if (s[2] != ':' || s[5] != ':' || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 ||
+	    sec > 59)
+		return -1;
+	return h * 3600 + m * 60 + sec;
+}
+
+/*
+ * time_parse, with a shortcut for the usual "YYYY-MM-DD HH:MM:SS": when the
+ * first 11 bytes are the last such row's, only the clock is read, and the
+ * day's start (as time_parse computed it, offset included) is reused. Any
+ * other text goes to time_parse, so the result is the same.
+ */
+static int sent_time(struct chats_run *r, const char *s, size_t len, int64_t *t)
+{
+	if (len == 19 && r->have_day && !memcmp(s, r->day, 11)) {
+		int secs = clock_secs(s + 11);
+		if (secs >= 0) {
+			*t = r->day_base + secs;
+			return 0;
+		}
+	}
+	if (time_parse(s, len, r->in->tz, t) < 0)
+		return -1;
+	if (len == 19 && (s[4] == '-' || s[4] == '/') && s[7] == s[4] &&
+	    (s[10] == ' ' || s[10] == 'T' || s[10] == 't') && two_digits(s) >= 0 &&
+	    two_digits(s + 2) >= 0 && two_digits(s + 5) >= 0 && two_digits(s + 8) >= 0) {
+		int secs = clock_secs(s + 11);
+		if (secs >= 0) {
+			memcpy(r->day, s, 11);
+			r->have_day = 1;
+			r->day_base = *t - secs;
+		}
+	}
+	return 0;
+}
+
 static int on_chat(void *ctx, const struct export_row *row)
 {
 	struct chats_run *r = ctx;
@@ -97,10 +154,8 @@ static int on_chat(void *ctx, const struct export_row *row)
 	const char *buyer = export_field(row, ROLE_BUYER_ID, &bl);
 	const char *sender = export_field(row, ROLE_SENDER, &sender_len);
 	const char *channel = export_field(row, ROLE_CHANNEL, &channel_len);
-	const char *text = export_field(row, ROLE_TEXT, &tl);
 	const char *sent = export_field(row, ROLE_SENT_AT, &sent_len);
-	struct chat_rec rec = {0};
-	char buf[sizeof(rec) + 2 * 65535];
+	struct chat_row c = {session, sl, buyer ? buyer : "", bl, 0, 0, 0, CHANNEL_CHAT};
 
 	r->rows++;
 	if (!shop || !len) {
@@ -111,43 +166,58 @@ static int on_chat(void *ctx, const struct export_row *row)
 		r->no_session++;
 		return 0;
 	}
-	if (!sent || time_parse(sent, sent_len, r->in->tz, &rec.time) < 0) {
+	if (!sent || sent_time(r, sent, sent_len, &c.time) < 0) {
 		r->no_time++;
 		return 0;
 	}
 	/* The usual spellings first, byte for byte: these run on every row. */
 	if (sender && sender_len == 5 && !memcmp(sender, "buyer", 5))
-		rec.seller = 0;
+		c.seller = 0;
 	else if (sender && sender_len == 6 && !memcmp(sender, "seller", 6))
-		rec.seller = 1;
+		c.seller = 1;
 	else if (sender && word_is(sender, sender_len, seller_words))
-		rec.seller = 1;
+		c.seller = 1;
 	else if (!sender || !word_is(sender, sender_len, buyer_words)) {
 		r->bad_sender++;
 		return 0;
 	}
-	int64_t idx = shop_table_intern(r->shops, shop, len);
-	if (idx < 0) {
+	if (len == r->shop_len && !memcmp(shop, r->shop_key, len)) {
+		c.shop = r->shop_idx;
+	} else {
+		int64_t idx = shop_table_intern(r->shops, shop, len);
+		if (idx < 0) {
+			r->failed = 1;
+			return 1;
+		}
+		c.shop = (uint32_t)idx;
+		r->shop_len = len <= sizeof(r->shop_key) ? len : 0;
+		if (r->shop_len) {
+			memcpy(r->shop_key, shop, len);
+			r->shop_idx = c.shop;
+		}
+	}
+	if (!channel || (channel_len == 6 && !memcmp(channel, "旺旺", 6)))
+		c.channel = CHANNEL_CHAT;
+	else
+		c.channel = word_is(channel, channel_len, phone_words) ? CHANNEL_PHONE
+			  : word_is(channel, channel_len, sms_words) ? CHANNEL_SMS : CHANNEL_CHAT;
+	if (chats_add(r->chats, &c, &r->err) < 0) {
 		r->failed = 1;
 		return 1;
 	}
-	rec.shop = (uint32_t)idx;
-	if (!channel || (channel_len == 6 && !memcmp(channel, "旺旺", 6)))
-		rec.channel = CHANNEL_CHAT;
-	else
-		rec.channel = word_is(channel, channel_len, phone_words) ? CHANNEL_PHONE
-			    : word_is(channel, channel_len, sms_words) ? CHANNEL_SMS : CHANNEL_CHAT;
-	sl = sl > 65535 ? 65535 : sl;
-	bl = bl > 65535 ? 65535 : bl;
-	rec.session_len = (uint16_t)sl;
-	rec.buyer_len = (uint16_t)bl;
 	/* Only a seller's chat text can be abusive: the rest skip the rules. */
-	rec.classify = rec.seller && rec.channel == CHANNEL_CHAT && text && tl && r->abusive >= 0;
+	const char *text = export_field(row, ROLE_TEXT, &tl);
+	if (!c.seller || c.channel != CHANNEL_CHAT || !text || !tl || r->abusive < 0)
+		return 0;
+	char buf[sizeof(struct chat_rec) + 65535];
+	struct chat_rec rec = {c.time, c.shop, 0};
+	if (r->evidence)
+		rec.buyer_len = (uint32_t)(bl > 65535 ? 65535 : bl);
 	memcpy(buf, &rec, sizeof(rec));
-	memcpy(buf + sizeof(rec), session, sl);
-	memcpy(buf + sizeof(rec) + sl, buyer, bl);
-	if (classify_pool_add(r->pool, r->file, row->rec->line, rec.classify ? text : "",
-			      rec.classify ? tl : 0, buf, sizeof(rec) + sl + bl) < 0) {
+	if (rec.buyer_len)
+		memcpy(buf + sizeof(rec), buyer, rec.buyer_len);
+	if (classify_pool_add(r->pool, r->file, row->rec->line, text, tl, buf,
+			      sizeof(rec) + rec.buyer_len) < 0) {
 		r->failed = 1;
 		return 1;
 	}
@@ -158,16 +228,13 @@ static int chats_classified(void *ctx, const struct pool_batch *b)
 {
 	struct chats_run *r = ctx;
 	for (size_t i = 0; i < b->n; i++) {
+		if (!(b->result[i].types >> r->abusive & 1))
+			continue;
 		struct chat_rec rec;
 		const char *p = pool_record(b, i);
 		memcpy(&rec, p, sizeof(rec));
-		int abusive = rec.classify && (b->result[i].types >> r->abusive & 1);
-		struct chat_row row = {
-			p + sizeof(rec), rec.session_len, p + sizeof(rec) + rec.session_len,
-			rec.buyer_len, rec.shop, rec.time, rec.seller, (enum chat_channel)rec.channel,
-			abusive ? b->arena + b->text_off[i] : NULL, abusive ? b->text_len[i] : 0,
-		};
-		if (chats_add(r->chats, &row, &r->err) < 0)
+		if (chats_add_abusive(r->chats, rec.shop, rec.time, p + sizeof(rec), rec.buyer_len,
+				      b->arena + b->text_off[i], b->text_len[i], &r->pool_err) < 0)
 			return -1;
 	}
 	return 0;
@@ -383,6 +450,7 @@ int chats_job(const struct chats_params *p, FILE *shops_out, FILE *evidence_out)
 	struct classifier *abuse = NULL;
 
 	r.in = p->in;
+	r.evidence = evidence_out && p->complaint_files && p->complaint_files->n;
 	r.attitude = rules_type_find(p->rs, "attitude");
 	r.harassment = rules_type_find(p->rs, "harassment");
 	r.abusive = -1;
@@ -395,9 +463,8 @@ int chats_job(const struct chats_params *p, FILE *shops_out, FILE *evidence_out)
 		r.abusive = rules_type_find(abuse_rs, "attitude");
 	}
 	r.shops = shop_table_new();
-	r.chats = r.shops ? chats_new(parts_for(p->chat_files), p->in->tz,
-				      evidence_out && p->complaint_files && p->complaint_files->n,
-				      &err) : NULL;
+	r.chats = r.shops ? chats_new(parts_for(p->chat_files), p->in->tz, r.evidence, &err)
+			  : NULL;
 	r.pool = r.chats ? classify_pool_new(abuse ? abuse : p->classifier, p->threads,
 					     p->match_limit, 0, chats_classified, &r) : NULL;
 	if (!r.pool) {
@@ -411,6 +478,8 @@ int chats_job(const struct chats_params *p, FILE *shops_out, FILE *evidence_out)
 	if (classify_pool_finish(r.pool) < 0 || r.failed) {
 		if (r.err.msg[0])
 			error_print(stderr, &r.err);
+		else if (r.pool_err.msg[0])
+			error_print(stderr, &r.pool_err);
 		else
 			fputs("tousu: out of memory\n", stderr);
 		status = EXIT_DATA;
