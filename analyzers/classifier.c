@@ -15,12 +15,21 @@
 #define ONE_CP 0xFFFFFFFFu
 
 struct trigger_entry {
+	uint64_t head, head_mask;   /* the first 8 bytes, compared in one go */
+	const char *bytes;
 	const struct rule_atom *a;
 	uint32_t atom;
+	uint32_t filter;            /* offset in the classifier's filters; 0: none */
 	uint16_t len;               /* rules.c keeps triggers under 1 KiB */
 	uint8_t literal, anchored;  /* copied from the atom: no lookup per hit */
-	const char *bytes;
 };
+
+static inline uint64_t load64(const void *p)
+{
+	uint64_t v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
 
 struct bucket {
 	uint64_t key;            /* cp1 << 32 | cp2 */
@@ -34,6 +43,8 @@ struct classifier {
 	struct bucket *buckets;        /* open addressing on key */
 	uint32_t n_buckets_mask;
 	struct trigger_entry *entries; /* grouped by bucket */
+	uint16_t *filters;             /* see compile_filter() */
+	size_t n_filters;
 	uint32_t *always;              /* atoms without a trigger */
 	size_t n_always;
 	uint8_t *jit;                  /* per atom: its code was JIT-compiled */
@@ -62,6 +73,8 @@ struct matcher {
 	uint32_t *last_end;
 	uint32_t *gen;
 	uint32_t text_gen;
+	uint64_t sig[16];              /* the characters of the text, see sig_bit() */
+	int want_origin;
 	size_t limited;
 	const struct rule_atom *limited_atom;
 };
@@ -103,6 +116,67 @@ static uint64_t trigger_key(const char *t, size_t len)
 	return (uint64_t)cp1 << 32 | cp2;
 }
 
+/* A text's signature is a 1024-bit set of its characters: bit sig_bit(cp). */
+static inline uint32_t sig_bit(uint32_t cp)
+{
+	return (cp * 0x9E3779B1u) >> (32 - 10);
+}
+
+/* Bits of the distinct characters of literal [p, p + n), at most max. */
+static unsigned literal_bits(const char *p, size_t n, uint16_t *bits, unsigned max)
+{
+	unsigned k = 0;
+	for (size_t i = 0; i < n && k < max;) {
+		uint32_t cp;
+		i += textfold_decode((const unsigned char *)p + i, &cp);
+		uint16_t b = (uint16_t)sig_bit(cp);
+		unsigned j = 0;
+		while (j < k && bits[j] != b)
+			j++;
+		if (j == k)
+			bits[k++] = b;
+	}
+	return k;
+}
+
+/*
+ * Appends atom a's filter (see filter_pass) to c->filters; returns its
+ * offset, 0 when the atom has no requirements, or -1 if out of memory.
+ */
+static long compile_filter(struct classifier *c, const struct rule_atom *a, size_t *cap)
+{
+	/* Upper bound: per requirement 1 + alternatives * (1 + 4 bits). */
+	size_t need = 1 + (size_t)a->n_musts * (1 + RULES_MAX_MUST_ALTS * 5);
+	if (!a->n_musts)
+		return 0;
+	if (c->n_filters + need > *cap) {
+		size_t ncap = *cap ? *cap : 4096;
+		while (c->n_filters + need > ncap)
+			ncap *= 2;
+		uint16_t *f = realloc(c->filters, ncap * sizeof(*f));
+		if (!f)
+			return -1;
+		c->filters = f;
+		*cap = ncap;
+	}
+	size_t at = c->n_filters, w = at;
+	const char *p = a->musts;
+	c->filters[w++] = a->n_musts;
+	for (uint8_t r = 0; r < a->n_musts; r++) {
+		unsigned alts = (unsigned char)*p++;
+		c->filters[w++] = (uint16_t)alts;
+		for (unsigned k = 0; k < alts; k++) {
+			size_t n = (unsigned char)*p++;
+			unsigned nb = literal_bits(p, n, c->filters + w + 1, 4);
+			c->filters[w] = (uint16_t)nb;
+			w += 1 + nb;
+			p += n;
+		}
+	}
+	c->n_filters = w;
+	return (long)at;
+}
+
 struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 {
 	size_t n = rules_atom_count(rs);
@@ -128,6 +202,8 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 			    jit_size > 0;
 	}
 	c->n_buckets_mask = size - 1;
+	size_t filters_cap = 0;
+	c->n_filters = 1;  /* offset 0 means "no filter" */
 
 	/* Count triggers per key, then lay the entries out by bucket. */
 	for (size_t i = 0; i < n; i++) {
@@ -158,8 +234,19 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 		if (!a->trigger)
 			continue;
 		struct bucket *b = find_bucket(c, trigger_key(a->trigger, a->trigger_len));
-		c->entries[b->first + fill[b - c->buckets]++] = (struct trigger_entry){
-			a, (uint32_t)i, (uint16_t)a->trigger_len, a->literal, a->anchored, a->trigger};
+		long filter = compile_filter(c, a, &filters_cap);
+		if (filter < 0)
+			goto oom;
+		struct trigger_entry *e = &c->entries[b->first + fill[b - c->buckets]++];
+		/* The head and its mask in memory order, whatever the byte order. */
+		char head[8] = {0}, mask[8] = {0};
+		size_t hn = a->trigger_len < 8 ? a->trigger_len : 8;
+		memcpy(head, a->trigger, hn);
+		memset(mask, 0xff, hn);
+		*e = (struct trigger_entry){
+			.head = load64(head), .head_mask = load64(mask), .bytes = a->trigger, .a = a,
+			.atom = (uint32_t)i, .filter = (uint32_t)filter,
+			.len = (uint16_t)a->trigger_len, .literal = a->literal, .anchored = a->anchored};
 	}
 	free(fill);
 	return c;
@@ -176,6 +263,7 @@ void classifier_free(struct classifier *c)
 		return;
 	free(c->buckets);
 	free(c->entries);
+	free(c->filters);
 	free(c->always);
 	free(c->jit);
 	free(c);
@@ -211,6 +299,11 @@ struct matcher *matcher_new(const struct classifier *c, uint32_t match_limit)
 	pcre2_set_match_limit(m->mctx, match_limit ? match_limit : 1000000);
 	pcre2_jit_stack_assign(m->mctx, NULL, m->stack);
 	return m;
+}
+
+void matcher_want_origin(struct matcher *m)
+{
+	m->want_origin = 1;
 }
 
 void matcher_free(struct matcher *m)
@@ -309,6 +402,31 @@ static int next_in_reach(const struct rule_atom *a, const unsigned char *s, size
 	return 0;
 }
 
+/*
+ * Whether the characters an atom needs (its requirements, rules.h: musts)
+ * are in the text, by its signature: two bit tests and the like instead of
+ * a search. A filter is [groups] then per group [alternatives] then per
+ * alternative [bits] and the bits: a group passes when one alternative's
+ * bits are all set, the filter when every group passes.
+ */
+static int filter_pass(const uint16_t *f, const uint64_t *sig)
+{
+	unsigned groups = *f++;
+	for (unsigned g = 0; g < groups; g++) {
+		unsigned alts = *f++, pass = 0;
+		for (unsigned a = 0; a < alts; a++) {
+			unsigned n = *f++, all = 1;
+			for (unsigned k = 0; k < n; k++)
+				all &= (unsigned)(sig[f[k] >> 6] >> (f[k] & 63)) & 1;
+			pass |= all;
+			f += n;
+		}
+		if (!pass)
+			return 0;
+	}
+	return 1;
+}
+
 /* A trigger entry found at position i of the text: record or run its atom. */
 static void trigger_hit(struct matcher *m, const struct trigger_entry *e, size_t i, size_t len)
 {
@@ -320,6 +438,8 @@ static void trigger_hit(struct matcher *m, const struct trigger_entry *e, size_t
 	 * voids the non-overlapping ones, so results depended on how a
 	 * trigger was found. */
 	if (m->gen[ai] == m->text_gen && i < m->last_end[ai])
+		return;
+	if (e->filter && !filter_pass(m->c->filters + e->filter, m->sig))
 		return;
 	if (e->literal) {
 		add_hit(m, ai, i, i + e->len);
@@ -339,18 +459,16 @@ static void trigger_hit(struct matcher *m, const struct trigger_entry *e, size_t
 }
 
 static void scan_bucket(struct matcher *m, const struct bucket *b, const unsigned char *s,
-			size_t i, size_t len, size_t known)
+			size_t i, size_t len)
 {
 	const struct trigger_entry *e = &m->c->entries[b->first];
+	/* The folded text is followed by FOLD_PAD zero bytes, so 8 bytes can
+	 * be read at any position in it. */
+	uint64_t at = load64(s + i);
 	for (uint32_t j = 0; j < b->count; j++, e++) {
-		/* The key already matched the first `known` bytes; most
-		 * triggers are a few characters, so compare inline. */
-		if (e->len > len - i)
+		if (((at ^ e->head) & e->head_mask) || e->len > len - i)
 			continue;
-		size_t q = known;
-		while (q < e->len && s[i + q] == (unsigned char)e->bytes[q])
-			q++;
-		if (q < e->len)
+		if (e->len > 8 && memcmp(s + i + 8, e->bytes + 8, e->len - 8u) != 0)
 			continue;
 		trigger_hit(m, e, i, len);
 	}
@@ -361,6 +479,13 @@ static void scan(struct matcher *m, size_t len)
 	const struct classifier *c = m->c;
 	const unsigned char *s = (const unsigned char *)m->folded;
 
+	memset(m->sig, 0, sizeof(m->sig));
+	for (size_t i = 0; i < len;) {
+		uint32_t cp, b;
+		i += textfold_decode(s + i, &cp);
+		b = sig_bit(cp);
+		m->sig[b >> 6] |= 1ull << (b & 63);
+	}
 	for (size_t i = 0; i < len;) {
 		uint32_t cp, cp2;
 		size_t k = textfold_decode(s + i, &cp);
@@ -372,15 +497,15 @@ static void scan(struct matcher *m, size_t len)
 		if (key_maybe(c, key)) {
 			const struct bucket *b = find_bucket(c, key);
 			if (b->count)
-				scan_bucket(m, b, s, i, len, k);
+				scan_bucket(m, b, s, i, len);
 		}
 		if (i + k < len) {
-			size_t k2 = textfold_decode(s + i + k, &cp2);
+			textfold_decode(s + i + k, &cp2);
 			key = (uint64_t)cp << 32 | cp2;
 			if (key_maybe(c, key)) {
 				const struct bucket *b = find_bucket(c, key);
 				if (b->count)
-					scan_bucket(m, b, s, i, len, k + k2);
+					scan_bucket(m, b, s, i, len);
 			}
 		}
 		i += k;
@@ -494,7 +619,8 @@ int classify_text(struct matcher *m, const char *text, size_t len,
 			return -1;
 		m->cap = cap;
 	}
-	size_t n = textfold_text(text, len, m->folded, m->origin, &out->invalid);
+	size_t n = textfold_text(text, len, m->folded, m->want_origin ? m->origin : NULL,
+				 &out->invalid);
 	/* PCRE2's JIT may read a few bytes past the subject's end (it never
 	 * uses them); defined bytes there keep valgrind's report meaningful. */
 	memset(m->folded + n, 0, FOLD_PAD);
@@ -514,6 +640,6 @@ int classify_text(struct matcher *m, const char *text, size_t len,
 	out->limited_atom = m->limited_atom;
 	out->folded = m->folded;
 	out->folded_len = n;
-	out->origin = m->origin;
+	out->origin = m->want_origin ? m->origin : NULL;
 	return 0;
 }

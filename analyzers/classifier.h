@@ -55,7 +55,8 @@ struct classification {
 	size_t n_hits;
 	const char *folded;
 	size_t folded_len;
-	const uint32_t *origin; /* folded offset -> input offset */
+	const uint32_t *origin; /* folded offset -> input offset; NULL unless
+				 * matcher_want_origin() was called */
 };
 
 /* rs must outlive the classifier. Returns NULL with err on failure. */
@@ -66,6 +67,10 @@ const struct rule_set *classifier_rules(const struct classifier *c);
 /* match_limit: PCRE2's match limit per pattern and text (0 = 1,000,000). */
 struct matcher *matcher_new(const struct classifier *c, uint32_t match_limit);
 void matcher_free(struct matcher *m);
+
+/* Makes classify_text() fill in the result's origin[] (for --explain);
+ * it costs a store per byte, so it is off by default. */
+void matcher_want_origin(struct matcher *m);
 
 /*
  * Classifies text[0..len). The result's pointers stay valid until the next

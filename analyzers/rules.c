@@ -65,6 +65,7 @@ void rules_free(struct rule_set *rs)
 	for (size_t i = 0; i < rs->n_atoms; i++) {
 		free(rs->atoms[i].pattern);
 		free(rs->atoms[i].trigger);
+		free(rs->atoms[i].musts);
 		free(rs->atoms[i].where);
 		pcre2_code_free(rs->atoms[i].code);
 	}
@@ -609,6 +610,164 @@ static size_t extract_trigger(const char *atom, char *out, int *anchored, int *w
 	return best_n;
 }
 
+/*
+ * What every match of an atom must contain besides its trigger, read off
+ * its top level (outside classes, not quantified): each literal run, and
+ * each group that must match (not optional, not an assertion) whose
+ * alternatives all contain a literal: one of those literals.
+ */
+struct must {
+	int score;            /* the most selective are kept */
+	int n_alts;           /* 1: a literal; more: one of these literals */
+	size_t len[RULES_MAX_MUST_ALTS];
+	char lit[RULES_MAX_MUST_ALTS][255];
+};
+
+struct musts {
+	struct must m[RULES_MAX_MUSTS];
+	int n;
+};
+
+/* Keeps m if it is among the RULES_MAX_MUSTS best seen so far. */
+static void keep_must(struct musts *ms, const struct must *m)
+{
+	if (ms->n < RULES_MAX_MUSTS) {
+		ms->m[ms->n++] = *m;
+		return;
+	}
+	int worst = 0;
+	for (int i = 1; i < ms->n; i++)
+		if (ms->m[i].score < ms->m[worst].score)
+			worst = i;
+	if (ms->m[worst].score < m->score)
+		ms->m[worst] = *m;
+}
+
+static void find_musts(const char *p, const char *end, const char *skip, size_t skip_len,
+		       struct musts *ms);
+
+/*
+ * A group p..close (close is the byte after its ')') that must match:
+ * adds "one of" its alternatives' longest literals, when each has one.
+ */
+static void group_must(const char *p, const char *close, struct musts *ms)
+{
+	const char *body = p + 1;
+	struct must m = {0};
+
+	if (body[0] == '?') {
+		if (body[1] != ':')
+			return;  /* assertions, named groups, options: not worth it */
+		body += 2;
+	}
+	for (const char *alt = body;;) {
+		const char *bar = top_level_bar(alt, close - 1);
+		struct musts inner = {0};
+		find_musts(alt, bar, NULL, 0, &inner);
+		int best = -1;
+		for (int i = 0; i < inner.n; i++)
+			if (inner.m[i].n_alts == 1 && (best < 0 || inner.m[i].len[0] > inner.m[best].len[0]))
+				best = i;
+		if (best < 0 || m.n_alts == RULES_MAX_MUST_ALTS)
+			return;
+		m.len[m.n_alts] = inner.m[best].len[0];
+		memcpy(m.lit[m.n_alts++], inner.m[best].lit[0], inner.m[best].len[0]);
+		if (bar == close - 1)
+			break;
+		alt = bar + 1;
+	}
+	if (m.n_alts == 1) {
+		m.score = 1000 + (int)m.len[0];
+	} else {
+		size_t shortest = m.len[0];
+		for (int i = 1; i < m.n_alts; i++)
+			if (m.len[i] < shortest)
+				shortest = m.len[i];
+		m.score = 500 + (int)shortest * 8 - m.n_alts;
+	}
+	keep_must(ms, &m);
+}
+
+/* The requirements of pattern text [p, end) (no top-level '|'). */
+static void find_musts(const char *p, const char *end, const char *skip, size_t skip_len,
+		       struct musts *ms)
+{
+	if (top_level_bar(p, end) != end)
+		return;
+	while (p < end && *p) {
+		const char *q, *after;
+		if (*p == '(') {
+			const char *close = skip_group(p);
+			if (close > end || close[-1] != ')')
+				return;
+			int optional = *close == '?' || *close == '*' ||
+				       ((q = quantifier_end(close)) && close[1] == '0');
+			if (!optional)
+				group_must(p, close, ms);
+			p = close;
+		} else if (*p == '[') {
+			p = skip_class(p);
+		} else if ((q = quantifier_end(p))) {
+			p = q;
+			continue;
+		} else if (*p == '\\' && p[1] && ((p[1] >= 'a' && p[1] <= 'z') ||
+						   (p[1] >= 'A' && p[1] <= 'Z') || is_digit(p[1]))) {
+			p = escape_end(p);
+		} else if (!is_meta(*p) || *p == '\\') {
+			char tmp[1024];
+			size_t k = (size_t)(end - p) < sizeof(tmp) ? literal_run(p, &after, tmp) : 0;
+			if (k && after > end)
+				k = 0;  /* ran past the group's end: cannot be */
+			p = (k && after > p) ? after : *p == '\\' ? escape_end(p) : p + char_len(p);
+			if (k < 2 || k > 254 || (k == skip_len && memcmp(tmp, skip, k) == 0))
+				continue;
+			struct must m = {.score = 1000 + (int)k, .n_alts = 1, .len = {k}};
+			memcpy(m.lit[0], tmp, k);
+			keep_must(ms, &m);
+			continue;
+		} else {
+			p++;
+		}
+		if (p < end && is_quantifier(p) && *p != '{')
+			p++;
+	}
+}
+
+/*
+ * The requirements of atom text p besides its trigger, in a new buffer
+ * (*out, NULL when none): for each, a count of alternatives, then each
+ * alternative as a length byte and its bytes. Returns how many, or -1 if
+ * out of memory.
+ */
+static int atom_musts(const char *p, const char *skip, size_t skip_len, char **out)
+{
+	struct musts ms = {0};
+	size_t total = 0;
+
+	*out = NULL;
+	find_musts(p, p + strlen(p), skip, skip_len, &ms);
+	if (!ms.n)
+		return 0;
+	for (int i = 0; i < ms.n; i++) {
+		total++;
+		for (int j = 0; j < ms.m[i].n_alts; j++)
+			total += 1 + ms.m[i].len[j];
+	}
+	char *buf = malloc(total), *w = buf;
+	if (!buf)
+		return -1;
+	for (int i = 0; i < ms.n; i++) {
+		*w++ = (char)ms.m[i].n_alts;
+		for (int j = 0; j < ms.m[i].n_alts; j++) {
+			*w++ = (char)ms.m[i].len[j];
+			memcpy(w, ms.m[i].lit[j], ms.m[i].len[j]);
+			w += ms.m[i].len[j];
+		}
+	}
+	*out = buf;
+	return ms.n;
+}
+
 /* ---- loading ---- */
 
 static char *trim(char *s)
@@ -669,6 +828,17 @@ static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, siz
 			a->n_next = n;
 			a->next_within = (uint8_t)gap;
 		}
+	}
+	if (!whole && tn) {
+		/* An anchored atom's other literals all follow its trigger. */
+		int n = atom_musts(anchored ? rest : pattern, trig, tn, &a->musts);
+		if (n < 0) {
+			free(pattern);
+			free(a->trigger);
+			free(a->where);
+			return -1;
+		}
+		a->n_musts = (uint8_t)n;
 	}
 	if (!whole) {
 		int ec;

@@ -48,6 +48,8 @@
 
 #define RULES_MAX_TYPES 64
 #define RULES_MAX_NEXT 12
+#define RULES_MAX_MUSTS 4
+#define RULES_MAX_MUST_ALTS 32
 
 enum atom_kind { ATOM_INCLUDE, ATOM_EXCLUDE, ATOM_SEVERE };
 
@@ -77,6 +79,13 @@ struct rule_atom {
 	uint8_t n_next;          /* 0: anything can follow */
 	uint8_t next_within;     /* next[] starts within this many characters
 				  * after the trigger (a gap like .{0,6}); 0: at once */
+	/* What else every match contains besides the trigger (rules.c,
+	 * atom_musts): up to RULES_MAX_MUSTS requirements, each a literal or
+	 * "one of" a few, folded; an atom runs only where they all occur,
+	 * after the trigger when it is anchored. Each requirement is a
+	 * count of alternatives, then each as a length byte and its bytes. */
+	char *musts;
+	uint8_t n_musts;
 };
 
 struct rule_set;

@@ -185,6 +185,7 @@ static struct fixture setup(const char *rules, uint32_t match_limit)
 	assert_ptr_equal(classifier_rules(f.c), f.rs);
 	f.m = matcher_new(f.c, match_limit);
 	assert_non_null(f.m);
+	matcher_want_origin(f.m);
 	return f;
 }
 

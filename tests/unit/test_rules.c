@@ -778,6 +778,63 @@ static void test_next_chars(void **state)
 	}
 }
 
+/* An atom's requirements (rules.h: musts) as text: "{a|b} {c}". */
+static void musts_text(const struct rule_atom *a, char *out, size_t cap)
+{
+	const char *p = a->musts;
+	size_t n = 0;
+	out[0] = '\0';
+	for (uint8_t r = 0; r < a->n_musts; r++) {
+		unsigned alts = (unsigned char)*p++;
+		n += (size_t)snprintf(out + n, cap - n, "%s{", r ? " " : "");
+		for (unsigned k = 0; k < alts; k++) {
+			int len = (unsigned char)*p++;
+			n += (size_t)snprintf(out + n, cap - n, "%s%.*s", k ? "|" : "", len, p);
+			p += len;
+		}
+		n += (size_t)snprintf(out + n, cap - n, "}");
+	}
+}
+
+/*
+ * What else a match must contain, so the classifier can skip PCRE2 when it
+ * is absent: never anything a match can do without (optional or quantified
+ * parts, assertions, alternatives without a literal).
+ */
+static void test_musts(void **state)
+{
+	static const struct {
+		const char *pattern, *musts;
+	} cases[] = {
+		{"显示已?经?发货[^。]{0,20}?(?:没有|没)(?:任何)?物流", "{发货} {没有|没} {物流}"},
+		{"质量(?:很)?差", "{差}"},
+		{"质量(?!很)差(?=了)", "{差}"},
+		{"质量(?<!没)(?:a|\\d)问题", "{问题}"},
+		{"发货.{0,4}(?:一周|\\d+天)没有?物流", "{一周|天} {没} {物流}"},
+		{"发货.{0,4}(?:一周|\\d+)没有?物流", "{没} {物流}"},
+		{"退款(?:没|未)+到账", "{没|未} {到账}"},
+		{"退款(?:没|未){0,2}到账", "{到账}"},
+		{"stop(?:ped)? working", "{ working}"},
+		{"发货ab?cd", "{cd}"},
+		{"发货.{0,3}\\.\\.x", "{..x}"},
+		{"发货(?:(?:太|很)慢|迟)", "{慢|迟}"},
+		{"发货(慢)", "{慢}"},
+		{"质量", ""},
+		{"(?:很|太)差劲", "{很|太}"},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[256], got[256];
+		snprintf(text, sizeof(text), "[t]\ninclude = %s\n", cases[i].pattern);
+		struct rule_set *rs = load_ok(text);
+		musts_text(rules_atom(rs, 0), got, sizeof(got));
+		if (strcmp(got, cases[i].musts))
+			print_error("%s: musts %s, expected %s\n", cases[i].pattern, got, cases[i].musts);
+		assert_string_equal(got, cases[i].musts);
+		rules_free(rs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -793,6 +850,7 @@ int main(void)
 		cmocka_unit_test(test_kept_whole),
 		cmocka_unit_test(test_triggers),
 		cmocka_unit_test(test_next_chars),
+		cmocka_unit_test(test_musts),
 		cmocka_unit_test(test_property_triggers_and_atoms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
