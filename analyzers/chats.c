@@ -306,6 +306,7 @@ struct part {
 	uint64_t *at;                /* offsets of the records */
 	uint64_t *h;                 /* their group hashes */
 	uint32_t *next;              /* the next record of the same group, index + 1 */
+	uint8_t *joined;             /* 1: not its group's first record */
 	uint32_t *slot;              /* the group table: first record + 1, 0 empty */
 	size_t n, n_cap, n_slots;
 	struct srow *rows;           /* one group's rows, to sort */
@@ -343,9 +344,12 @@ static int load_part(FILE *f, size_t hs, size_t (*keys)(const void *), struct pa
 			if (h)
 				p->h = h;
 			uint32_t *nx = h ? realloc(p->next, cap * sizeof(*nx)) : NULL;
-			if (!nx)
+			if (nx)
+				p->next = nx;
+			uint8_t *jn = nx ? realloc(p->joined, cap) : NULL;
+			if (!jn)
 				return error_set(err, "", "out of memory");
-			p->next = nx;
+			p->joined = jn;
 			p->n_cap = cap;
 		}
 		p->at[p->n++] = off;
@@ -406,9 +410,10 @@ static int same_contact_group(const struct contact_head *a, const struct contact
  * Groups a part's records: sessions (rows = 1: shop and session) or shop and
  * buyer (contacts). An open-addressing table of the groups' first records,
  * each chaining the rest through next[]; the bytes decide, so two groups
- * with one hash stay apart. Walking the slots gives each group once; the
- * order of groups changes no result (each adds to per-shop sums, or is
- * looked up by its key).
+ * with one hash stay apart. Each group is walked from its first record, in
+ * the part's order (the data is read in sequence); the order of groups
+ * changes no result (each adds to per-shop sums, or is looked up by its
+ * key).
  */
 static int group_part(struct part *p, int rows, struct error *err)
 {
@@ -433,6 +438,7 @@ static int group_part(struct part *p, int rows, struct error *err)
 				  : contact_group_hash((const void *)rec);
 		p->h[i] = h;
 		p->next[i] = 0;
+		p->joined[i] = 0;
 		size_t s = (size_t)(h >> 32 ^ h) & mask;
 		for (; p->slot[s]; s = (s + 1) & mask) {
 			size_t j = p->slot[s] - 1;
@@ -447,6 +453,7 @@ static int group_part(struct part *p, int rows, struct error *err)
 			size_t j = p->slot[s] - 1;
 			p->next[i] = p->next[j];
 			p->next[j] = (uint32_t)(i + 1);
+			p->joined[i] = 1;
 		} else {
 			p->slot[s] = (uint32_t)(i + 1);
 		}
@@ -511,46 +518,48 @@ static void sort_srows(struct srow *r, size_t n)
  * and the ranks are read off the counts.
  */
 
+struct tslot {
+	int64_t secs;
+	uint64_t count;              /* 0: empty */
+};
+
 struct times {
-	int64_t *secs;
-	uint64_t *count;
+	struct tslot *slot;          /* a value and its count side by side: one miss */
 	size_t n, cap;               /* distinct values; slots */
 	uint64_t total;
 };
+
+static size_t tslot_of(int64_t v, size_t cap)
+{
+	return (size_t)((uint64_t)v * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
+}
 
 static int push_times(struct times *t, int64_t v, uint64_t n)
 {
 	if (2 * (t->n + 1) > t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 16;
-		int64_t *s = malloc(cap * sizeof(*s));
-		uint64_t *c = calloc(cap, sizeof(*c));
-		if (!s || !c) {
-			free(s);
-			free(c);
+		struct tslot *a = calloc(cap, sizeof(*a));
+		if (!a)
 			return -1;
-		}
 		for (size_t i = 0; i < t->cap; i++)
-			if (t->count[i]) {
-				size_t h = (size_t)((uint64_t)t->secs[i] * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
-				while (c[h])
+			if (t->slot[i].count) {
+				size_t h = tslot_of(t->slot[i].secs, cap);
+				while (a[h].count)
 					h = (h + 1) & (cap - 1);
-				s[h] = t->secs[i];
-				c[h] = t->count[i];
+				a[h] = t->slot[i];
 			}
-		free(t->secs);
-		free(t->count);
-		t->secs = s;
-		t->count = c;
+		free(t->slot);
+		t->slot = a;
 		t->cap = cap;
 	}
-	size_t h = (size_t)((uint64_t)v * 0x9e3779b97f4a7c15ULL >> 20) & (t->cap - 1);
-	while (t->count[h] && t->secs[h] != v)
+	size_t h = tslot_of(v, t->cap);
+	while (t->slot[h].count && t->slot[h].secs != v)
 		h = (h + 1) & (t->cap - 1);
-	if (!t->count[h]) {
-		t->secs[h] = v;
+	if (!t->slot[h].count) {
+		t->slot[h].secs = v;
 		t->n++;
 	}
-	t->count[h] += n;
+	t->slot[h].count += n;
 	t->total += n;
 	return 0;
 }
@@ -590,9 +599,9 @@ static int time_ranks(const struct times *t, double *median, double *p90)
 		return -1;
 	size_t k = 0;
 	for (size_t i = 0; i < t->cap; i++)
-		if (t->count[i]) {
-			pairs[2 * k] = t->secs[i];
-			pairs[2 * k + 1] = (int64_t)t->count[i];
+		if (t->slot[i].count) {
+			pairs[2 * k] = t->slot[i].secs;
+			pairs[2 * k + 1] = (int64_t)t->slot[i].count;
 			k++;
 		}
 	qsort(pairs, k, 2 * sizeof(*pairs), cmp_secs);
@@ -802,12 +811,12 @@ static int walk_contacts(struct part *p, struct chat_shop *out, size_t n_shops,
 	size_t cap = 0;
 	int rc = 0;
 
-	for (size_t s = 0; s < p->n_slots; s++) {
-		if (!p->slot[s])
+	for (size_t f = 0; f < p->n; f++) {
+		if (p->joined[f])
 			continue;
-		const struct contact_head *g = (const void *)(p->data + p->at[p->slot[s] - 1]);
+		const struct contact_head *g = (const void *)(p->data + p->at[f]);
 		size_t n = 0;
-		for (size_t i = p->slot[s]; i; i = p->next[i - 1]) {
+		for (size_t i = f + 1; i; i = p->next[i - 1]) {
 			const struct contact_head *r = (const void *)(p->data + p->at[i - 1]);
 			if (r->flags & F_MARKER)
 				continue;
@@ -954,12 +963,12 @@ static int take_part(struct runner *w)
 /* Each session of a part: its rows gathered from its runs, sorted, walked. */
 static int walk_sessions(struct runner *w, struct part *p)
 {
-	for (size_t s = 0; s < p->n_slots; s++) {
-		if (!p->slot[s])
+	for (size_t f = 0; f < p->n; f++) {
+		if (p->joined[f])
 			continue;
 		size_t n = 0;
 		uint32_t shop = 0;
-		for (size_t i = p->slot[s]; i; i = p->next[i - 1]) {
+		for (size_t i = f + 1; i; i = p->next[i - 1]) {
 			const struct run_head *r = (const void *)(p->data + p->at[i - 1]);
 			const int64_t *t = (const void *)(r + 1);
 			const uint8_t *kind = (const uint8_t *)(t + r->n);
@@ -1083,8 +1092,8 @@ int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
 			o->burst_buyers += x->burst_buyers;
 			const struct times *t = &w[i].times[s];
 			for (size_t j = 0; i && j < t->cap; j++)
-				if (t->count[j] &&
-				    push_times(&w[0].times[s], t->secs[j], t->count[j]) < 0) {
+				if (t->slot[j].count &&
+				    push_times(&w[0].times[s], t->slot[j].secs, t->slot[j].count) < 0) {
 					error_set(err, "", "out of memory");
 					goto out;
 				}
@@ -1103,8 +1112,7 @@ int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
 out:
 	for (unsigned i = 0; w && i < n; i++) {
 		for (size_t s = 0; w[i].times && s < n_shops; s++) {
-			free(w[i].times[s].secs);
-			free(w[i].times[s].count);
+			free(w[i].times[s].slot);
 		}
 		free(w[i].times);
 		free(w[i].out);
@@ -1112,6 +1120,7 @@ out:
 		free(w[i].p.at);
 		free(w[i].p.h);
 		free(w[i].p.next);
+		free(w[i].p.joined);
 		free(w[i].p.slot);
 		free(w[i].p.rows);
 	}
