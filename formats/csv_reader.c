@@ -6,10 +6,6 @@
 
 #include "formats/swar.h"
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 #define DEFAULT_MAX_FIELD (1u << 20)
 #define DEFAULT_MAX_FIELDS 4096
 /* A partial line longer than this goes to libcsv instead of waiting for
@@ -276,22 +272,9 @@ static void on_row(int term, void *v)
 	r->record_ended = 1;
 }
 
-/* The first delimiter, quote or CR in [p, end), or end; 16 bytes a step
- * with SSE2 (every x86-64 has it), then 8 with SWAR. */
+/* The first delimiter, quote or CR in [p, end), or end; 8 bytes a step. */
 static inline const char *find_special(const char *p, const char *end, char delim)
 {
-#ifdef __SSE2__
-	const __m128i d = _mm_set1_epi8(delim), q = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
-	while (end - p >= 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-		__m128i e = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, d), _mm_cmpeq_epi8(x, q)),
-					 _mm_cmpeq_epi8(x, cr));
-		unsigned m = (unsigned)_mm_movemask_epi8(e);
-		if (m)
-			return p + __builtin_ctz(m);
-		p += 16;
-	}
-#endif
 	while (end - p >= 8) {
 		uint64_t x, m;
 		memcpy(&x, p, 8);
