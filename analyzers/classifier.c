@@ -16,6 +16,7 @@
 
 struct trigger_entry {
 	uint64_t head, head_mask;   /* the first 8 bytes, compared in one go */
+	uint64_t need;              /* coarse bits the text's sig64 must have */
 	const char *bytes;
 	const struct rule_atom *a;
 	uint32_t atom;
@@ -74,6 +75,7 @@ struct matcher {
 	uint32_t *gen;
 	uint32_t text_gen;
 	uint64_t sig[16];              /* the characters of the text, see sig_bit() */
+	uint64_t sig64;                /* the same, coarse: bit b >> 4 for bit b */
 	int want_origin;
 	size_t limited;
 	const struct rule_atom *limited_atom;
@@ -143,10 +145,12 @@ static unsigned literal_bits(const char *p, size_t n, uint16_t *bits, unsigned m
  * Appends atom a's filter (see filter_pass) to c->filters; returns its
  * offset, 0 when the atom has no requirements, or -1 if out of memory.
  */
-static long compile_filter(struct classifier *c, const struct rule_atom *a, size_t *cap)
+static long compile_filter(struct classifier *c, const struct rule_atom *a, size_t *cap,
+			   uint64_t *coarse)
 {
-	/* Upper bound: per requirement 1 + alternatives * (1 + 4 bits). */
-	size_t need = 1 + (size_t)a->n_musts * (1 + RULES_MAX_MUST_ALTS * 5);
+	/* Upper bound: every requirement as a group of RULES_MAX_MUST_ALTS
+	 * alternatives of 4 bits, plus the counts. */
+	size_t need = 2 + (size_t)a->n_musts * (6 + RULES_MAX_MUST_ALTS * 5);
 	if (!a->n_musts)
 		return 0;
 	if (c->n_filters + need > *cap) {
@@ -159,20 +163,58 @@ static long compile_filter(struct classifier *c, const struct rule_atom *a, size
 		c->filters = f;
 		*cap = ncap;
 	}
-	size_t at = c->n_filters, w = at;
+	uint16_t *f = c->filters, all[RULES_MAX_MUSTS * 8];
+	size_t at = c->n_filters, w = at + 1;
+	unsigned n_all = 0, groups = 0;
 	const char *p = a->musts;
-	c->filters[w++] = a->n_musts;
+
+	/* The single literals first: their bits, all needed. */
 	for (uint8_t r = 0; r < a->n_musts; r++) {
 		unsigned alts = (unsigned char)*p++;
-		c->filters[w++] = (uint16_t)alts;
 		for (unsigned k = 0; k < alts; k++) {
 			size_t n = (unsigned char)*p++;
-			unsigned nb = literal_bits(p, n, c->filters + w + 1, 4);
-			c->filters[w] = (uint16_t)nb;
-			w += 1 + nb;
+			if (alts == 1) {
+				uint16_t bits[8];
+				unsigned nb = literal_bits(p, n, bits, 8);
+				for (unsigned j = 0; j < nb; j++) {
+					unsigned d = 0;
+					while (d < n_all && all[d] != bits[j])
+						d++;
+					if (d == n_all)
+						all[n_all++] = bits[j];
+				}
+			}
 			p += n;
 		}
 	}
+	f[at] = (uint16_t)n_all;
+	memcpy(f + w, all, n_all * sizeof(*all));
+	for (unsigned j = 0; j < n_all; j++)
+		*coarse |= 1ull << (all[j] >> 4);
+	w += n_all;
+	size_t groups_at = w++;
+	p = a->musts;
+	for (uint8_t r = 0; r < a->n_musts; r++) {
+		unsigned alts = (unsigned char)*p++;
+		size_t group_at = w;
+		if (alts > 1) {
+			f[w + 1] = (uint16_t)alts;
+			w += 2;
+			groups++;
+		}
+		for (unsigned k = 0; k < alts; k++) {
+			size_t n = (unsigned char)*p++;
+			if (alts > 1) {
+				unsigned nb = literal_bits(p, n, f + w + 1, 4);
+				f[w] = (uint16_t)nb;
+				w += 1 + nb;
+			}
+			p += n;
+		}
+		if (alts > 1)
+			f[group_at] = (uint16_t)(w - group_at - 1);
+	}
+	f[groups_at] = (uint16_t)groups;
 	c->n_filters = w;
 	return (long)at;
 }
@@ -234,7 +276,8 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 		if (!a->trigger)
 			continue;
 		struct bucket *b = find_bucket(c, trigger_key(a->trigger, a->trigger_len));
-		long filter = compile_filter(c, a, &filters_cap);
+		uint64_t need = 0;
+		long filter = compile_filter(c, a, &filters_cap, &need);
 		if (filter < 0)
 			goto oom;
 		struct trigger_entry *e = &c->entries[b->first + fill[b - c->buckets]++];
@@ -244,7 +287,8 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 		memcpy(head, a->trigger, hn);
 		memset(mask, 0xff, hn);
 		*e = (struct trigger_entry){
-			.head = load64(head), .head_mask = load64(mask), .bytes = a->trigger, .a = a,
+			.head = load64(head), .head_mask = load64(mask), .need = need,
+			.bytes = a->trigger, .a = a,
 			.atom = (uint32_t)i, .filter = (uint32_t)filter,
 			.len = (uint16_t)a->trigger_len, .literal = a->literal, .anchored = a->anchored};
 	}
@@ -404,25 +448,39 @@ static int next_in_reach(const struct rule_atom *a, const unsigned char *s, size
 
 /*
  * Whether the characters an atom needs (its requirements, rules.h: musts)
- * are in the text, by its signature: two bit tests and the like instead of
- * a search. A filter is [groups] then per group [alternatives] then per
- * alternative [bits] and the bits: a group passes when one alternative's
- * bits are all set, the filter when every group passes.
+ * are in the text, by its signature: a few bit tests instead of a search.
+ * A filter (compile_filter) is the bits every match needs, [n] then n
+ * bits, and then its "one of" groups, [groups] then per group [size of
+ * the rest of the group][alternatives] and each alternative as [n] and n
+ * bits. A group passes when one alternative's bits are all set.
  */
+static inline int sig_has(const uint64_t *sig, uint16_t b)
+{
+	return (int)(sig[b >> 6] >> (b & 63) & 1);
+}
+
 static int filter_pass(const uint16_t *f, const uint64_t *sig)
 {
+	unsigned n = *f++;
+	for (unsigned k = 0; k < n; k++)
+		if (!sig_has(sig, f[k]))
+			return 0;
+	f += n;
 	unsigned groups = *f++;
 	for (unsigned g = 0; g < groups; g++) {
-		unsigned alts = *f++, pass = 0;
-		for (unsigned a = 0; a < alts; a++) {
-			unsigned n = *f++, all = 1;
-			for (unsigned k = 0; k < n; k++)
-				all &= (unsigned)(sig[f[k] >> 6] >> (f[k] & 63)) & 1;
-			pass |= all;
-			f += n;
+		const uint16_t *next = f + 1 + f[0];
+		unsigned alts = f[1], pass = 0;
+		f += 2;
+		for (unsigned a = 0; a < alts && !pass; a++) {
+			unsigned nb = *f++;
+			pass = 1;
+			for (unsigned k = 0; k < nb && pass; k++)
+				pass = sig_has(sig, f[k]);
+			f += nb;
 		}
 		if (!pass)
 			return 0;
+		f = next;
 	}
 	return 1;
 }
@@ -466,7 +524,8 @@ static void scan_bucket(struct matcher *m, const struct bucket *b, const unsigne
 	 * be read at any position in it. */
 	uint64_t at = load64(s + i);
 	for (uint32_t j = 0; j < b->count; j++, e++) {
-		if (((at ^ e->head) & e->head_mask) || e->len > len - i)
+		if (((at ^ e->head) & e->head_mask) || (m->sig64 & e->need) != e->need ||
+		    e->len > len - i)
 			continue;
 		if (e->len > 8 && memcmp(s + i + 8, e->bytes + 8, e->len - 8u) != 0)
 			continue;
@@ -480,11 +539,13 @@ static void scan(struct matcher *m, size_t len)
 	const unsigned char *s = (const unsigned char *)m->folded;
 
 	memset(m->sig, 0, sizeof(m->sig));
+	m->sig64 = 0;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp, b;
 		i += textfold_decode(s + i, &cp);
 		b = sig_bit(cp);
 		m->sig[b >> 6] |= 1ull << (b & 63);
+		m->sig64 |= 1ull << (b >> 4);
 	}
 	for (size_t i = 0; i < len;) {
 		uint32_t cp, cp2;

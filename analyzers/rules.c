@@ -616,12 +616,25 @@ static size_t extract_trigger(const char *atom, char *out, int *anchored, int *w
  * each group that must match (not optional, not an assertion) whose
  * alternatives all contain a literal: one of those literals.
  */
+#define MUST_MAX_LEN 48  /* longer literals are cut: a prefix is needed too */
+
 struct must {
 	int score;            /* the most selective are kept */
 	int n_alts;           /* 1: a literal; more: one of these literals */
 	size_t len[RULES_MAX_MUST_ALTS];
-	char lit[RULES_MAX_MUST_ALTS][255];
+	char lit[RULES_MAX_MUST_ALTS][MUST_MAX_LEN];
 };
+
+/* Copies the used part of a must. */
+static void must_copy(struct must *to, const struct must *from)
+{
+	to->score = from->score;
+	to->n_alts = from->n_alts;
+	for (int i = 0; i < from->n_alts; i++) {
+		to->len[i] = from->len[i];
+		memcpy(to->lit[i], from->lit[i], from->len[i]);
+	}
+}
 
 struct musts {
 	struct must m[RULES_MAX_MUSTS];
@@ -632,7 +645,7 @@ struct musts {
 static void keep_must(struct musts *ms, const struct must *m)
 {
 	if (ms->n < RULES_MAX_MUSTS) {
-		ms->m[ms->n++] = *m;
+		must_copy(&ms->m[ms->n++], m);
 		return;
 	}
 	int worst = 0;
@@ -640,7 +653,7 @@ static void keep_must(struct musts *ms, const struct must *m)
 		if (ms->m[i].score < ms->m[worst].score)
 			worst = i;
 	if (ms->m[worst].score < m->score)
-		ms->m[worst] = *m;
+		must_copy(&ms->m[worst], m);
 }
 
 static void find_musts(const char *p, const char *end, const char *skip, size_t skip_len,
@@ -653,8 +666,9 @@ static void find_musts(const char *p, const char *end, const char *skip, size_t 
 static void group_must(const char *p, const char *close, struct musts *ms)
 {
 	const char *body = p + 1;
-	struct must m = {0};
+	struct must m;  /* 8 KiB: filled as it goes, never cleared */
 
+	m.n_alts = 0;
 	if (body[0] == '?') {
 		if (body[1] != ':')
 			return;  /* assertions, named groups, options: not worth it */
@@ -662,7 +676,8 @@ static void group_must(const char *p, const char *close, struct musts *ms)
 	}
 	for (const char *alt = body;;) {
 		const char *bar = top_level_bar(alt, close - 1);
-		struct musts inner = {0};
+		struct musts inner;
+		inner.n = 0;
 		find_musts(alt, bar, NULL, 0, &inner);
 		int best = -1;
 		for (int i = 0; i < inner.n; i++)
@@ -719,9 +734,17 @@ static void find_musts(const char *p, const char *end, const char *skip, size_t 
 			if (k && after > end)
 				k = 0;  /* ran past the group's end: cannot be */
 			p = (k && after > p) ? after : *p == '\\' ? escape_end(p) : p + char_len(p);
-			if (k < 2 || k > 254 || (k == skip_len && memcmp(tmp, skip, k) == 0))
+			if (k < 2 || (k == skip_len && memcmp(tmp, skip, k) == 0))
 				continue;
-			struct must m = {.score = 1000 + (int)k, .n_alts = 1, .len = {k}};
+			if (k > MUST_MAX_LEN) {
+				k = MUST_MAX_LEN;  /* at a character's start */
+				while ((tmp[k] & 0xC0) == 0x80)
+					k--;
+			}
+			struct must m;
+			m.score = 1000 + (int)k;
+			m.n_alts = 1;
+			m.len[0] = k;
 			memcpy(m.lit[0], tmp, k);
 			keep_must(ms, &m);
 			continue;
@@ -741,8 +764,10 @@ static void find_musts(const char *p, const char *end, const char *skip, size_t 
  */
 static int atom_musts(const char *p, const char *skip, size_t skip_len, char **out)
 {
-	struct musts ms = {0};
+	struct musts ms;
 	size_t total = 0;
+
+	ms.n = 0;
 
 	*out = NULL;
 	find_musts(p, p + strlen(p), skip, skip_len, &ms);

@@ -1,0 +1,133 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/table.h"
+
+/* The tsv contract of table.h, one byte at a time. */
+static size_t tsv_reference(const char *s, size_t n, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *e = s[i] == '\t' ? "\\t" : s[i] == '\n' ? "\\n" :
+				s[i] == '\r' ? "\\r" : s[i] == '\\' ? "\\\\" : NULL;
+		if (e) {
+			memcpy(out + o, e, 2);
+			o += 2;
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	return o;
+}
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* Formats one row of the given cells into a buffer table. */
+static size_t tsv_row(const char *const *cells, const size_t *lens, size_t n, char *out,
+		      size_t cap)
+{
+	static const char *const names[] = {"a", "b", "c", "d", "e", "f", "g", "h"};
+	struct table t;
+	assert_int_equal(table_begin_buffer(&t, TABLE_TSV, names, n), 0);
+	for (size_t i = 0; i < n; i++)
+		table_str(&t, cells[i], lens[i]);
+	table_row_end(&t);
+	assert_false(t.failed);
+	assert_true(t.len <= cap);
+	memcpy(out, t.buf, t.len);
+	size_t len = t.len;
+	free(t.buf);
+	return len;
+}
+
+/*
+ * Cells of every length up to 70 bytes with the escaped bytes, the bytes
+ * next to them (0x08, 0x0B, 0x0E, '[', ']') and UTF-8 at every position:
+ * the word-at-a-time writer gives the byte loop's output.
+ */
+static void test_tsv_escapes_like_the_reference(void **state)
+{
+	static const char pool[] = {'\t', '\n', '\r', '\\', 0x08, 0x0B, 0x0C, 0x0E, 0x1F,
+				    '[', ']', 'a', ' ', (char)0xE5, (char)0x8F, (char)0x91};
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		char cells[3][80], want[600], got[600];
+		const char *ptrs[3];
+		size_t lens[3], w = 0;
+		for (size_t c = 0; c < 3; c++) {
+			lens[c] = (size_t)(rng() % 71);
+			/* Mostly plain text, with a special byte now and then. */
+			for (size_t i = 0; i < lens[c]; i++)
+				cells[c][i] = rng() % 6 ? (char)('a' + rng() % 26) :
+							  pool[rng() % sizeof(pool)];
+			ptrs[c] = cells[c];
+			if (c)
+				want[w++] = '\t';
+			w += tsv_reference(cells[c], lens[c], want + w);
+		}
+		want[w++] = '\n';
+		size_t n = tsv_row(ptrs, lens, 3, got, sizeof(got));
+		if (n != w || memcmp(got, want, w)) {
+			print_error("round %d: got %zu bytes, want %zu\n", round, n, w);
+			fail();
+		}
+	}
+}
+
+static void test_tsv_cells(void **state)
+{
+	const char *cells[] = {"", "tab\there", "x\\y", "line\r\nnext", "质量\t差"};
+	size_t lens[] = {0, 8, 3, 10, strlen("质量\t差")};
+	char got[256];
+	(void)state;
+	size_t n = tsv_row(cells, lens, 5, got, sizeof(got));
+	const char *want = "\ttab\\there\tx\\\\y\tline\\r\\nnext\t质量\\t差\n";
+	assert_int_equal(n, strlen(want));
+	assert_memory_equal(got, want, n);
+}
+
+/* A buffer table grows: a cell far larger than its first buffer. */
+static void test_tsv_large_cell(void **state)
+{
+	static const char *const names[] = {"a"};
+	size_t n = 1u << 20;
+	char *big = malloc(n);
+	struct table t;
+	(void)state;
+	assert_non_null(big);
+	for (size_t i = 0; i < n; i++)
+		big[i] = i % 1000 == 999 ? '\t' : 'x';
+	assert_int_equal(table_begin_buffer(&t, TABLE_TSV, names, 1), 0);
+	table_str(&t, big, n);
+	table_row_end(&t);
+	assert_false(t.failed);
+	assert_int_equal(t.len, n + n / 1000 + 1);
+	assert_memory_equal(t.buf + 998, "x\\tx", 4);
+	free(t.buf);
+	free(big);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tsv_cells),
+		cmocka_unit_test(test_tsv_escapes_like_the_reference),
+		cmocka_unit_test(test_tsv_large_cell),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
