@@ -640,16 +640,14 @@ static int spool_contact(struct chats *c, uint32_t shop, const char *buyer, size
 
 /* Walks one session's rows (sorted): counts, first response, contacts. */
 static int walk_session(struct chats *c, uint32_t shop, const struct srow *rows, size_t n,
-			struct chat_shop *out, struct times *times, size_t n_shops,
-			struct error *err)
+			struct chat_shop *out, int64_t *response, struct error *err)
 {
 	int64_t earliest_buyer = 0, last_buyer = 0;
 	int have_buyer = 0, prev_buyer = 0, answered = 0;
 	const char *marked = NULL;
 	size_t marked_len = 0;
 
-	if (shop >= n_shops)
-		return 0;
+	*response = -1;
 	out[shop].conversations++;
 	out[shop].rows += n;
 	for (size_t i = 0; i < n; i++) {
@@ -676,8 +674,7 @@ static int walk_session(struct chats *c, uint32_t shop, const struct srow *rows,
 		out[shop].seller_messages++;
 		if (have_buyer && !answered) {
 			answered = 1;
-			if (push_time(&times[shop], r->time - earliest_buyer) < 0)
-				return error_set(err, "", "out of memory");
+			*response = r->time - earliest_buyer;
 		}
 		int initiated = (r->tie & 0xffff) != CHANNEL_CHAT ||
 				!(prev_buyer || (have_buyer && r->time - last_buyer <= CHATS_REPLY_SECONDS));
@@ -960,10 +957,31 @@ static int take_part(struct runner *w)
 	return k;
 }
 
-/* Each session of a part: its rows gathered from its runs, sorted, walked. */
+#define AHEAD 8                   /* sessions between a prefetch and its use */
+
+/* A response time waiting for its slot to arrive in cache. */
+struct pending {
+	uint32_t shop;
+	int64_t v;
+};
+
+/* Each session of a part: its rows gathered from its runs, sorted, walked.
+ * The sessions' shops are random, so their counters and response-time
+ * slots would cost a cache miss each: they are fetched AHEAD sessions
+ * before they are used. */
 static int walk_sessions(struct runner *w, struct part *p)
 {
+	struct pending ring[AHEAD];
+	size_t ring_at = 0, ring_n = 0;
+
 	for (size_t f = 0; f < p->n; f++) {
+		if (f + AHEAD < p->n) {
+			const struct run_head *a = (const void *)(p->data + p->at[f + AHEAD]);
+			if (a->shop < w->n_shops) {
+				__builtin_prefetch(&w->out[a->shop], 1);
+				__builtin_prefetch(&w->times[a->shop], 0);
+			}
+		}
 		if (p->joined[f])
 			continue;
 		size_t n = 0;
@@ -993,9 +1011,28 @@ static int walk_sessions(struct runner *w, struct part *p)
 			}
 		}
 		sort_srows(p->rows, n);
-		if (walk_session(w->c, shop, p->rows, n, w->out, w->times, w->n_shops, &w->err) < 0)
+		if (shop >= w->n_shops)
+			continue;
+		int64_t v;
+		if (walk_session(w->c, shop, p->rows, n, w->out, &v, &w->err) < 0)
 			return -1;
+		if (v < 0)
+			continue;
+		const struct times *t = &w->times[shop];
+		if (t->cap)
+			__builtin_prefetch(&t->slot[tslot_of(v, t->cap)], 1);
+		if (ring_n == AHEAD) {
+			const struct pending *q = &ring[ring_at];
+			if (push_time(&w->times[q->shop], q->v) < 0)
+				return error_set(&w->err, "", "out of memory");
+			ring_at = (ring_at + 1) % AHEAD;
+			ring_n--;
+		}
+		ring[(ring_at + ring_n++) % AHEAD] = (struct pending){shop, v};
 	}
+	for (; ring_n; ring_n--, ring_at = (ring_at + 1) % AHEAD)
+		if (push_time(&w->times[ring[ring_at].shop], ring[ring_at].v) < 0)
+			return error_set(&w->err, "", "out of memory");
 	return 0;
 }
 
