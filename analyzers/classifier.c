@@ -149,8 +149,8 @@ static long compile_filter(struct classifier *c, const struct rule_atom *a, size
 			   uint64_t *coarse)
 {
 	/* Upper bound: every requirement as a group of RULES_MAX_MUST_ALTS
-	 * alternatives of 4 bits, plus the counts. */
-	size_t need = 2 + (size_t)a->n_musts * (6 + RULES_MAX_MUST_ALTS * 5);
+	 * alternatives, plus the counts and 8 bits of each literal. */
+	size_t need = 2 + (size_t)a->n_musts * (9 + RULES_MAX_MUST_ALTS * 2);
 	if (!a->n_musts)
 		return 0;
 	if (c->n_filters + need > *cap) {
@@ -196,23 +196,21 @@ static long compile_filter(struct classifier *c, const struct rule_atom *a, size
 	p = a->musts;
 	for (uint8_t r = 0; r < a->n_musts; r++) {
 		unsigned alts = (unsigned char)*p++;
-		size_t group_at = w;
 		if (alts > 1) {
-			f[w + 1] = (uint16_t)alts;
-			w += 2;
+			f[w++] = (uint16_t)alts;
 			groups++;
 		}
 		for (unsigned k = 0; k < alts; k++) {
 			size_t n = (unsigned char)*p++;
 			if (alts > 1) {
-				unsigned nb = literal_bits(p, n, f + w + 1, 4);
-				f[w] = (uint16_t)nb;
-				w += 1 + nb;
+				uint16_t bits[2];
+				unsigned nb = literal_bits(p, n, bits, 2);
+				f[w] = bits[0];
+				f[w + 1] = nb > 1 ? bits[1] : bits[0];
+				w += 2;
 			}
 			p += n;
 		}
-		if (alts > 1)
-			f[group_at] = (uint16_t)(w - group_at - 1);
 	}
 	f[groups_at] = (uint16_t)groups;
 	c->n_filters = w;
@@ -450,13 +448,14 @@ static int next_in_reach(const struct rule_atom *a, const unsigned char *s, size
  * Whether the characters an atom needs (its requirements, rules.h: musts)
  * are in the text, by its signature: a few bit tests instead of a search.
  * A filter (compile_filter) is the bits every match needs, [n] then n
- * bits, and then its "one of" groups, [groups] then per group [size of
- * the rest of the group][alternatives] and each alternative as [n] and n
- * bits. A group passes when one alternative's bits are all set.
+ * bits, and then its "one of" groups, [groups] then per group
+ * [alternatives] and two bits per alternative (of its first two
+ * characters; the same bit twice for one character). A group passes when
+ * both bits of one alternative are set.
  */
-static inline int sig_has(const uint64_t *sig, uint16_t b)
+static inline unsigned sig_has(const uint64_t *sig, uint16_t b)
 {
-	return (int)(sig[b >> 6] >> (b & 63) & 1);
+	return (unsigned)(sig[b >> 6] >> (b & 63)) & 1;
 }
 
 static int filter_pass(const uint16_t *f, const uint64_t *sig)
@@ -468,19 +467,12 @@ static int filter_pass(const uint16_t *f, const uint64_t *sig)
 	f += n;
 	unsigned groups = *f++;
 	for (unsigned g = 0; g < groups; g++) {
-		const uint16_t *next = f + 1 + f[0];
-		unsigned alts = f[1], pass = 0;
-		f += 2;
-		for (unsigned a = 0; a < alts && !pass; a++) {
-			unsigned nb = *f++;
-			pass = 1;
-			for (unsigned k = 0; k < nb && pass; k++)
-				pass = sig_has(sig, f[k]);
-			f += nb;
-		}
+		unsigned alts = *f++, pass = 0;
+		/* No early exit: a short branch-free loop is cheaper. */
+		for (unsigned a = 0; a < alts; a++, f += 2)
+			pass |= sig_has(sig, f[0]) & sig_has(sig, f[1]);
 		if (!pass)
 			return 0;
-		f = next;
 	}
 	return 1;
 }
