@@ -19,15 +19,70 @@ enum { F_MARKER = 16, F_NIGHT = 32 };
 /*
  * A spooled run: consecutive rows of one session, shop and buyer, as the
  * input gives them (an export lists a conversation's rows together, so a
- * session is usually one run). This head, then n times (int64), n kinds
- * (seller << 2 | channel), the session and buyer bytes, zeros to 8 bytes.
+ * session is usually one run). A head of RUN_HEAD bytes - shop (4), rows
+ * (2), session and buyer lengths (2 + 2), bytes of times (4) - then the
+ * session and buyer bytes, the times (each a varint of the zigzagged
+ * difference from the one before, the first from 0: a byte or two where an
+ * int64 took eight) and a kind per row (seller << 2 | channel). Records are
+ * packed, so they are read with memcpy (struct run).
  */
-struct run_head {
-	uint32_t shop;
-	uint16_t session_len, buyer_len;
-	uint32_t n;
-	uint32_t zero;               /* no padding: every byte written is set */
+#define RUN_HEAD 14
+
+struct run {
+	uint32_t shop, n, session_len, buyer_len, tbytes;
+	const char *session, *buyer;
+	const unsigned char *times, *kinds;
 };
+
+static uint32_t get32(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static uint16_t get16(const char *p)
+{
+	uint16_t v;
+	memcpy(&v, p, 2);
+	return v;
+}
+
+static void run_read(const char *p, struct run *r)
+{
+	r->shop = get32(p);
+	r->n = get16(p + 4);
+	r->session_len = get16(p + 6);
+	r->buyer_len = get16(p + 8);
+	r->tbytes = get32(p + 10);
+	r->session = p + RUN_HEAD;
+	r->buyer = r->session + r->session_len;
+	r->times = (const unsigned char *)r->buyer + r->buyer_len;
+	r->kinds = r->times + r->tbytes;
+}
+
+static unsigned char *put_varint(unsigned char *o, uint64_t v)
+{
+	while (v >= 0x80) {
+		*o++ = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	*o++ = (unsigned char)v;
+	return o;
+}
+
+static const unsigned char *get_varint(const unsigned char *p, uint64_t *v)
+{
+	uint64_t x = 0;
+	for (unsigned shift = 0;; shift += 7) {
+		unsigned char b = *p++;
+		x |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80) || shift >= 63)
+			break;
+	}
+	*v = x;
+	return p;
+}
 
 /* A spooled seller-initiated contact, or a marker that S and B chatted. */
 struct contact_head {
@@ -37,8 +92,7 @@ struct contact_head {
 	uint8_t flags, zero;
 };
 
-_Static_assert(sizeof(struct run_head) % 8 == 0 && sizeof(struct contact_head) % 8 == 0,
-	       "spooled heads keep 8-byte alignment");
+_Static_assert(sizeof(struct contact_head) % 8 == 0, "spooled heads keep 8-byte alignment");
 
 struct abusive {
 	uint32_t shop;
@@ -185,11 +239,10 @@ static int flush_run(struct chats *c, struct error *err)
 	size_t n = c->run.n, kl = (size_t)c->run.session_len + c->run.buyer_len;
 	if (!n)
 		return 0;
-	size_t size = sizeof(struct run_head) + n * 9 + kl;
-	size += pad8(size);
-	if (size > c->run.out_cap) {
+	size_t most = RUN_HEAD + kl + n * 11;
+	if (most > c->run.out_cap) {
 		size_t cap = c->run.out_cap ? c->run.out_cap : 4096;
-		while (cap < size)
+		while (cap < most)
 			cap *= 2;
 		char *o = realloc(c->run.out, cap);
 		if (!o)
@@ -197,20 +250,29 @@ static int flush_run(struct chats *c, struct error *err)
 		c->run.out = o;
 		c->run.out_cap = cap;
 	}
-	struct run_head h = {c->run.shop, c->run.session_len, c->run.buyer_len, (uint32_t)n, 0};
 	char *o = c->run.out;
-	memcpy(o, &h, sizeof(h));
-	o += sizeof(h);
-	memcpy(o, c->run.t, n * sizeof(*c->run.t));
-	o += n * sizeof(*c->run.t);
-	memcpy(o, c->run.kind, n);
-	o += n;
-	memcpy(o, c->run.key, kl);
-	o += kl;
-	memcpy(o, zeros, (size_t)(c->run.out + size - o));
+	uint32_t shop = c->run.shop;
+	uint16_t rows = (uint16_t)n, sl = c->run.session_len, bl = c->run.buyer_len;
+	memcpy(o, &shop, 4);
+	memcpy(o + 4, &rows, 2);
+	memcpy(o + 6, &sl, 2);
+	memcpy(o + 8, &bl, 2);
+	memcpy(o + RUN_HEAD, c->run.key, kl);
+	unsigned char *t = (unsigned char *)o + RUN_HEAD + kl, *t0 = t;
+	uint64_t prev = 0;
+	for (size_t i = 0; i < n; i++) {
+		/* Differences wrap around in unsigned arithmetic, both ways. */
+		uint64_t d = (uint64_t)c->run.t[i] - prev;
+		prev = (uint64_t)c->run.t[i];
+		t = put_varint(t, d << 1 ^ (uint64_t)-(int64_t)(d >> 63));
+	}
+	uint32_t tbytes = (uint32_t)(t - t0);
+	memcpy(o + 10, &tbytes, 4);
+	memcpy(t, c->run.kind, n);
+	size_t size = (size_t)(t + n - (unsigned char *)o);
 	c->run.n = 0;
 	/* The parts are this thread's alone: no stdio locking. */
-	if (fwrite_unlocked(c->run.out, 1, size, c->rows[c->run.part]) != size)
+	if (fwrite_unlocked(o, 1, size, c->rows[c->run.part]) != size)
 		return write_failed(err);
 	return 0;
 }
@@ -361,9 +423,9 @@ static int load_part(FILE *f, size_t hs, size_t (*keys)(const void *), struct pa
 
 static size_t run_keys(const void *h)
 {
-	const struct run_head *r = h;
-	size_t n = (size_t)r->n * 9 + r->session_len + r->buyer_len;
-	return n + pad8(n);
+	struct run r;
+	run_read(h, &r);
+	return (size_t)r.session_len + r.buyer_len + r.tbytes + r.n;
 }
 
 static size_t contact_keys(const void *h)
@@ -378,15 +440,10 @@ static int cmp_mem(const void *a, size_t al, const void *b, size_t bl)
 	return c ? c : (al > bl) - (al < bl);
 }
 
-static const char *run_session(const struct run_head *r)
+static uint64_t run_group_hash(const char *rec)
 {
-	return (const char *)(r + 1) + (size_t)r->n * 9;
-}
-
-static uint64_t run_group_hash(const struct run_head *r)
-{
-	return hash_bytes((uint64_t)r->shop * 0x9e3779b97f4a7c15ULL ^ 0xcbf29ce484222325ULL,
-			  run_session(r), r->session_len);
+	return hash_bytes((uint64_t)get32(rec) * 0x9e3779b97f4a7c15ULL ^ 0xcbf29ce484222325ULL,
+			  rec + RUN_HEAD, get16(rec + 6));
 }
 
 static uint64_t contact_group_hash(const struct contact_head *r)
@@ -395,10 +452,10 @@ static uint64_t contact_group_hash(const struct contact_head *r)
 			  r + 1, r->buyer_len);
 }
 
-static int same_run_group(const struct run_head *a, const struct run_head *b)
+static int same_run_group(const char *a, const char *b)
 {
-	return a->shop == b->shop &&
-	       !cmp_mem(run_session(a), a->session_len, run_session(b), b->session_len);
+	return get32(a) == get32(b) &&
+	       !cmp_mem(a + RUN_HEAD, get16(a + 6), b + RUN_HEAD, get16(b + 6));
 }
 
 static int same_contact_group(const struct contact_head *a, const struct contact_head *b)
@@ -434,8 +491,7 @@ static int group_part(struct part *p, int rows, struct error *err)
 	 * within a group is sorted out later. */
 	for (size_t i = 0; i < p->n; i++) {
 		const char *rec = p->data + p->at[i];
-		uint64_t h = rows ? run_group_hash((const void *)rec)
-				  : contact_group_hash((const void *)rec);
+		uint64_t h = rows ? run_group_hash(rec) : contact_group_hash((const void *)rec);
 		p->h[i] = h;
 		p->next[i] = 0;
 		p->joined[i] = 0;
@@ -445,7 +501,7 @@ static int group_part(struct part *p, int rows, struct error *err)
 			if (p->h[j] != h)
 				continue;
 			const char *o = p->data + p->at[j];
-			if (rows ? same_run_group((const void *)o, (const void *)rec)
+			if (rows ? same_run_group(o, rec)
 				 : same_contact_group((const void *)o, (const void *)rec))
 				break;
 		}
@@ -976,10 +1032,10 @@ static int walk_sessions(struct runner *w, struct part *p)
 
 	for (size_t f = 0; f < p->n; f++) {
 		if (f + AHEAD < p->n) {
-			const struct run_head *a = (const void *)(p->data + p->at[f + AHEAD]);
-			if (a->shop < w->n_shops) {
-				__builtin_prefetch(&w->out[a->shop], 1);
-				__builtin_prefetch(&w->times[a->shop], 0);
+			uint32_t a = get32(p->data + p->at[f + AHEAD]);
+			if (a < w->n_shops) {
+				__builtin_prefetch(&w->out[a], 1);
+				__builtin_prefetch(&w->times[a], 0);
 			}
 		}
 		if (p->joined[f])
@@ -987,14 +1043,12 @@ static int walk_sessions(struct runner *w, struct part *p)
 		size_t n = 0;
 		uint32_t shop = 0;
 		for (size_t i = f + 1; i; i = p->next[i - 1]) {
-			const struct run_head *r = (const void *)(p->data + p->at[i - 1]);
-			const int64_t *t = (const void *)(r + 1);
-			const uint8_t *kind = (const uint8_t *)(t + r->n);
-			const char *buyer = run_session(r) + r->session_len;
-			shop = r->shop;
-			if (n + r->n > p->rows_cap) {
+			struct run r;
+			run_read(p->data + p->at[i - 1], &r);
+			shop = r.shop;
+			if (n + r.n > p->rows_cap) {
 				size_t cap = p->rows_cap ? p->rows_cap : 256;
-				while (cap < n + r->n)
+				while (cap < n + r.n)
 					cap *= 2;
 				struct srow *a = realloc(p->rows, cap * sizeof(*a));
 				if (!a)
@@ -1002,12 +1056,17 @@ static int walk_sessions(struct runner *w, struct part *p)
 				p->rows = a;
 				p->rows_cap = cap;
 			}
-			for (size_t j = 0; j < r->n; j++) {
+			const unsigned char *t = r.times;
+			uint64_t prev = 0;
+			for (size_t j = 0; j < r.n; j++) {
 				struct srow *x = &p->rows[n++];
-				x->time = t[j];
-				x->tie = (uint32_t)(kind[j] >> 2) << 16 | (kind[j] & 3);
-				x->buyer_len = r->buyer_len;
-				x->buyer = buyer;
+				uint64_t z;
+				t = get_varint(t, &z);
+				prev += z >> 1 ^ (uint64_t)-(int64_t)(z & 1);
+				x->time = (int64_t)prev;
+				x->tie = (uint32_t)(r.kinds[j] >> 2) << 16 | (r.kinds[j] & 3);
+				x->buyer_len = (uint16_t)r.buyer_len;
+				x->buyer = r.buyer;
 			}
 		}
 		sort_srows(p->rows, n);
@@ -1045,7 +1104,7 @@ static void *run_parts(void *v)
 	while (!w->failed && (k = take_part(w)) >= 0) {
 		struct part *p = &w->p;
 		if (w->phase == 0) {
-			if (load_part(c->rows[k], sizeof(struct run_head), run_keys, p, &w->err) < 0 ||
+			if (load_part(c->rows[k], RUN_HEAD, run_keys, p, &w->err) < 0 ||
 			    group_part(p, 1, &w->err) < 0 || walk_sessions(w, p) < 0) {
 				w->failed = 1;
 				break;
