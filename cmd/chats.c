@@ -8,6 +8,7 @@
  * (is it abusive: does the rule set's `attitude` type hit?) and hand the
  * abusive ones, one batch at a time, to chats_add_abusive.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -55,6 +56,31 @@ static const struct command_usage chats_usage = {
 	chats_options,
 };
 
+/*
+ * Seller texts repeat (canned replies, templates): a text the rules found
+ * harmless once is not sent to them again. The reading thread owns a
+ * direct-mapped table of such texts; the workers post the harmless texts
+ * of each batch to a mailbox, which the reading thread empties into the
+ * table now and then. A text is passed over only when its bytes are in the
+ * table, and the rules give a text the same answer every time, so the
+ * result is the same as classifying it.
+ */
+#define HARMLESS_SLOTS (1u << 15)
+#define HARMLESS_TEXT 116
+#define MAIL_EVERY 1024           /* seller texts between looks at the mailbox */
+
+struct harmless {
+	uint64_t h;
+	uint32_t len;                /* 0: empty */
+	char text[HARMLESS_TEXT];
+};
+
+struct mailbox {
+	pthread_mutex_t lock;
+	char *buf;                   /* records: uint32_t length, then the text */
+	size_t len, cap;
+};
+
 struct chats_run {
 	const struct input_flags *in;
 	struct shop_table *shops;
@@ -68,6 +94,11 @@ struct chats_run {
 	int failed;
 	struct error err;            /* the reading thread's */
 	struct error pool_err;       /* the pool's callback's */
+	struct harmless *harmless;   /* NULL: no table (out of memory is no error) */
+	struct mailbox mail;
+	char *mail_spare;            /* the reading thread's side of the mailbox */
+	size_t mail_spare_cap;
+	unsigned until_mail;
 	/* The last row's shop and the day of its sent_at: rows come in runs. */
 	char shop_key[64];
 	size_t shop_len;             /* 0: none */
@@ -145,6 +176,54 @@ static int sent_time(struct chats_run *r, const char *s, size_t len, int64_t *t)
 	return 0;
 }
 
+static uint64_t text_hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ h >> 29;
+}
+
+static int known_harmless(const struct chats_run *r, const char *text, size_t len)
+{
+	if (!r->harmless || len > HARMLESS_TEXT)
+		return 0;
+	uint64_t h = text_hash(text, len);
+	const struct harmless *e = &r->harmless[h & (HARMLESS_SLOTS - 1)];
+	return e->len == len && e->h == h && !memcmp(e->text, text, len);
+}
+
+/* Moves what the workers found harmless into the table. */
+static void read_mail(struct chats_run *r)
+{
+	pthread_mutex_lock(&r->mail.lock);
+	char *got = r->mail.buf;
+	size_t len = r->mail.len, cap = r->mail.cap;
+	r->mail.buf = r->mail_spare;
+	r->mail.cap = r->mail_spare_cap;
+	r->mail.len = 0;
+	pthread_mutex_unlock(&r->mail.lock);
+	for (size_t off = 0; off < len;) {
+		uint32_t n;
+		memcpy(&n, got + off, 4);
+		const char *text = got + off + 4;
+		uint64_t h = text_hash(text, n);
+		struct harmless *e = &r->harmless[h & (HARMLESS_SLOTS - 1)];
+		e->h = h;
+		e->len = n;
+		memcpy(e->text, text, n);
+		off += 4 + n;
+	}
+	r->mail_spare = got;
+	r->mail_spare_cap = cap;
+}
+
 static int on_chat(void *ctx, const struct export_row *row)
 {
 	struct chats_run *r = ctx;
@@ -209,6 +288,12 @@ static int on_chat(void *ctx, const struct export_row *row)
 	const char *text = export_field(row, ROLE_TEXT, &tl);
 	if (!c.seller || c.channel != CHANNEL_CHAT || !text || !tl || r->abusive < 0)
 		return 0;
+	if (r->harmless && !--r->until_mail) {
+		r->until_mail = MAIL_EVERY;
+		read_mail(r);
+	}
+	if (known_harmless(r, text, tl))
+		return 0;
 	char buf[sizeof(struct chat_rec) + 65535];
 	struct chat_rec rec = {c.time, c.shop, 0};
 	if (r->evidence)
@@ -227,6 +312,27 @@ static int on_chat(void *ctx, const struct export_row *row)
 static int chats_classified(void *ctx, const struct pool_batch *b)
 {
 	struct chats_run *r = ctx;
+	if (r->harmless) {
+		/* Post the harmless texts the table can hold. */
+		pthread_mutex_lock(&r->mail.lock);
+		for (size_t i = 0; i < b->n; i++) {
+			uint32_t n = b->text_len[i];
+			if ((b->result[i].types >> r->abusive & 1) || n > HARMLESS_TEXT)
+				continue;
+			if (r->mail.len + 4 + n > r->mail.cap) {
+				size_t cap = r->mail.cap ? 2 * r->mail.cap : 64u << 10;
+				char *m = realloc(r->mail.buf, cap);
+				if (!m)
+					break;  /* the table just learns less */
+				r->mail.buf = m;
+				r->mail.cap = cap;
+			}
+			memcpy(r->mail.buf + r->mail.len, &n, 4);
+			memcpy(r->mail.buf + r->mail.len + 4, b->arena + b->text_off[i], n);
+			r->mail.len += 4 + n;
+		}
+		pthread_mutex_unlock(&r->mail.lock);
+	}
 	for (size_t i = 0; i < b->n; i++) {
 		if (!(b->result[i].types >> r->abusive & 1))
 			continue;
@@ -462,6 +568,10 @@ int chats_job(const struct chats_params *p, FILE *shops_out, FILE *evidence_out)
 			goto out;
 		r.abusive = rules_type_find(abuse_rs, "attitude");
 	}
+	pthread_mutex_init(&r.mail.lock, NULL);
+	r.until_mail = MAIL_EVERY;
+	if (r.abusive >= 0)
+		r.harmless = calloc(HARMLESS_SLOTS, sizeof(*r.harmless));
 	r.shops = shop_table_new();
 	r.chats = r.shops ? chats_new(parts_for(p->chat_files), p->in->tz, r.evidence, &err)
 			  : NULL;
@@ -530,6 +640,10 @@ int chats_job(const struct chats_params *p, FILE *shops_out, FILE *evidence_out)
 	}
 out:
 	classify_pool_free(r.pool);
+	free(r.harmless);
+	free(r.mail.buf);
+	free(r.mail_spare);
+	pthread_mutex_destroy(&r.mail.lock);
 	chats_free(r.chats);
 	shop_table_free(r.shops);
 	for (size_t i = 0; i < cr.n; i++) {
