@@ -6,10 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyzers/stats.h"
 
-#define IO_BUFFER (16u << 10)     /* per part file: there can be hundreds */
+#define CHUNK (16u << 10)         /* a part's buffer, written as one chunk */
 #define MAX_KEY 65535
 #define KEPT_TEXTS 3
 #define RUN_ROWS 4096             /* a run longer than this is spooled in pieces */
@@ -101,12 +102,36 @@ struct abusive {
 	size_t buyer_len;
 };
 
+/*
+ * Many parts in one temporary file (creating hundreds of files cost tens of
+ * milliseconds on ext4, before a row was read). Each part gathers bytes in
+ * its buffer; a full buffer is appended to the file as a chunk, and a part
+ * is read back as its chunks in order, then what its buffer holds.
+ */
+struct chunk {
+	uint64_t off;
+	uint32_t len, next;          /* next: the part's next chunk + 1, 0 none */
+};
+
+struct spool {
+	FILE *file;
+	int fd;
+	unsigned n_parts;
+	char **buf;                  /* allocated at a part's first byte */
+	size_t *len;                 /* bytes in buf */
+	uint64_t *bytes;             /* the part's bytes, chunks and buf */
+	uint32_t *first, *last;      /* chunk + 1, 0 none */
+	struct chunk *chunks;
+	size_t n_chunks, cap_chunks;
+	uint64_t end;
+	pthread_mutex_t lock;        /* the file's end and the chunk list */
+};
+
 struct chats {
 	unsigned n_parts;
 	int32_t tz;
-	FILE **rows, **contacts;
+	struct spool rows, contacts;
 	pthread_mutex_t *contact_locks;  /* the sessions' walkers share the contact parts */
-	char **bufs;
 	/* The run being gathered: key = session bytes, then buyer bytes. */
 	struct {
 		uint32_t shop;
@@ -153,6 +178,135 @@ const char *chats_evidence_name(enum chat_evidence e)
 	return names[e];
 }
 
+static int spool_init(struct spool *s, unsigned n_parts, struct error *err)
+{
+	s->n_parts = n_parts;
+	s->fd = -1;
+	pthread_mutex_init(&s->lock, NULL);
+	s->buf = calloc(n_parts, sizeof(*s->buf));
+	s->len = calloc(n_parts, sizeof(*s->len));
+	s->bytes = calloc(n_parts, sizeof(*s->bytes));
+	s->first = calloc(n_parts, sizeof(*s->first));
+	s->last = calloc(n_parts, sizeof(*s->last));
+	if (!s->buf || !s->len || !s->bytes || !s->first || !s->last)
+		return error_set(err, "", "out of memory");
+	if (!(s->file = tmpfile()))
+		return error_set(err, "", "cannot create a temporary file: %s (set TMPDIR to a "
+				 "writable folder)", strerror(errno));
+	s->fd = fileno(s->file);
+	return 0;
+}
+
+static void spool_release(struct spool *s)
+{
+	if (s->file)
+		fclose(s->file);
+	for (unsigned i = 0; s->buf && i < s->n_parts; i++)
+		free(s->buf[i]);
+	free(s->buf);
+	free(s->len);
+	free(s->bytes);
+	free(s->first);
+	free(s->last);
+	free(s->chunks);
+	pthread_mutex_destroy(&s->lock);
+}
+
+static int write_failed(struct error *err)
+{
+	return error_set(err, "", "cannot write a temporary file: %s (is $TMPDIR full?)",
+			 strerror(errno));
+}
+
+/* Appends n bytes to the file as part k's next chunk. */
+static int spool_chunk(struct spool *s, unsigned k, const char *data, size_t n,
+		       struct error *err)
+{
+	pthread_mutex_lock(&s->lock);
+	if (s->n_chunks == s->cap_chunks) {
+		size_t cap = s->cap_chunks ? 2 * s->cap_chunks : 1024;
+		struct chunk *a = cap < UINT32_MAX ? realloc(s->chunks, cap * sizeof(*a)) : NULL;
+		if (!a) {
+			pthread_mutex_unlock(&s->lock);
+			return error_set(err, "", "out of memory");
+		}
+		s->chunks = a;
+		s->cap_chunks = cap;
+	}
+	uint64_t off = s->end;
+	s->end += n;
+	uint32_t id = (uint32_t)++s->n_chunks;
+	s->chunks[id - 1] = (struct chunk){off, (uint32_t)n, 0};
+	if (s->last[k])
+		s->chunks[s->last[k] - 1].next = id;
+	else
+		s->first[k] = id;
+	s->last[k] = id;
+	pthread_mutex_unlock(&s->lock);
+	/* Chunks own disjoint ranges: written outside the lock. */
+	for (size_t done = 0; done < n;) {
+		ssize_t w = pwrite(s->fd, data + done, n - done, (off_t)(off + done));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return write_failed(err);
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+/* Adds n bytes to part k. Callers serialise the calls for one part. */
+static int spool_put(struct spool *s, unsigned k, const void *data, size_t n,
+		     struct error *err)
+{
+	if (!s->buf[k] && !(s->buf[k] = malloc(CHUNK)))
+		return error_set(err, "", "out of memory");
+	s->bytes[k] += n;
+	if (s->len[k] + n > CHUNK) {
+		if (s->len[k] && spool_chunk(s, k, s->buf[k], s->len[k], err) < 0)
+			return -1;
+		s->len[k] = 0;
+		if (n > CHUNK)
+			return spool_chunk(s, k, data, n, err);
+	}
+	memcpy(s->buf[k] + s->len[k], data, n);
+	s->len[k] += n;
+	return 0;
+}
+
+/* Part k's bytes, read back whole into *data (of *cap bytes, grown). */
+static int spool_read(struct spool *s, unsigned k, char **data, size_t *cap, size_t *len,
+		      struct error *err)
+{
+	size_t size = (size_t)s->bytes[k];
+	if (size > *cap) {
+		char *d = realloc(*data, size);
+		if (!d)
+			return error_set(err, "", "out of memory");
+		*data = d;
+		*cap = size;
+	}
+	size_t at = 0;
+	for (uint32_t id = s->first[k]; id; id = s->chunks[id - 1].next) {
+		const struct chunk *ch = &s->chunks[id - 1];
+		for (size_t done = 0; done < ch->len;) {
+			ssize_t r = pread(s->fd, *data + at + done, ch->len - done,
+					  (off_t)(ch->off + done));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				return error_set(err, "", "cannot read a temporary file back: %s",
+						 r < 0 ? strerror(errno) : "it is shorter than written");
+			done += (size_t)r;
+		}
+		at += ch->len;
+	}
+	if (s->len[k])
+		memcpy(*data + at, s->buf[k], s->len[k]);
+	*len = at + s->len[k];
+	return 0;
+}
+
 struct chats *chats_new(unsigned n_parts, int32_t tz, int evidence, struct error *err)
 {
 	struct chats *c = calloc(1, sizeof(*c));
@@ -164,34 +318,19 @@ struct chats *chats_new(unsigned n_parts, int32_t tz, int evidence, struct error
 	c->n_parts = n_parts;
 	c->tz = tz;
 	c->evidence = evidence;
-	c->rows = calloc(n_parts, sizeof(*c->rows));
-	c->contacts = calloc(n_parts, sizeof(*c->contacts));
 	c->contact_locks = calloc(n_parts, sizeof(*c->contact_locks));
 	for (unsigned i = 0; c->contact_locks && i < n_parts; i++)
 		pthread_mutex_init(&c->contact_locks[i], NULL);
-	c->bufs = calloc(2 * (size_t)n_parts, sizeof(*c->bufs));
 	c->run.t = malloc(RUN_ROWS * sizeof(*c->run.t));
 	c->run.kind = malloc(RUN_ROWS);
-	if (!c->rows || !c->contacts || !c->contact_locks || !c->bufs || !c->run.t ||
-	    !c->run.kind) {
+	if (!c->contact_locks || !c->run.t || !c->run.kind) {
 		chats_free(c);
 		error_set(err, "", "out of memory");
 		return NULL;
 	}
-	for (unsigned i = 0; i < 2 * n_parts; i++) {
-		FILE *f = tmpfile();
-		if (!f) {
-			error_set(err, "", "cannot create a temporary file: %s (set TMPDIR to a "
-				  "writable folder)", strerror(errno));
-			chats_free(c);
-			return NULL;
-		}
-		if ((c->bufs[i] = malloc(IO_BUFFER)))
-			setvbuf(f, c->bufs[i], _IOFBF, IO_BUFFER);
-		if (i < n_parts)
-			c->rows[i] = f;
-		else
-			c->contacts[i - n_parts] = f;
+	if (spool_init(&c->rows, n_parts, err) < 0 || spool_init(&c->contacts, n_parts, err) < 0) {
+		chats_free(c);
+		return NULL;
 	}
 	return c;
 }
@@ -200,14 +339,10 @@ void chats_free(struct chats *c)
 {
 	if (!c)
 		return;
-	for (unsigned i = 0; i < c->n_parts; i++) {
-		if (c->rows && c->rows[i])
-			fclose(c->rows[i]);
-		if (c->contacts && c->contacts[i])
-			fclose(c->contacts[i]);
-	}
-	for (unsigned i = 0; c->bufs && i < 2 * c->n_parts; i++)
-		free(c->bufs[i]);
+	if (c->rows.n_parts)
+		spool_release(&c->rows);
+	if (c->contacts.n_parts)
+		spool_release(&c->contacts);
 	for (size_t i = 0; i < c->n_abusive; i++) {
 		free(c->abusive[i].buyer);
 		free(c->abusive[i].text);
@@ -217,20 +352,11 @@ void chats_free(struct chats *c)
 	for (unsigned i = 0; c->contact_locks && i < c->n_parts; i++)
 		pthread_mutex_destroy(&c->contact_locks[i]);
 	free(c->contact_locks);
-	free(c->rows);
-	free(c->contacts);
-	free(c->bufs);
 	free(c->run.key);
 	free(c->run.t);
 	free(c->run.kind);
 	free(c->run.out);
 	free(c);
-}
-
-static int write_failed(struct error *err)
-{
-	return error_set(err, "", "cannot write a temporary file: %s (is $TMPDIR full?)",
-			 strerror(errno));
 }
 
 /* Writes the run gathered so far to its part, as one record. */
@@ -271,10 +397,7 @@ static int flush_run(struct chats *c, struct error *err)
 	memcpy(t, c->run.kind, n);
 	size_t size = (size_t)(t + n - (unsigned char *)o);
 	c->run.n = 0;
-	/* The parts are this thread's alone: no stdio locking. */
-	if (fwrite_unlocked(o, 1, size, c->rows[c->run.part]) != size)
-		return write_failed(err);
-	return 0;
+	return spool_put(&c->rows, c->run.part, o, size, err);
 }
 
 int chats_add(struct chats *c, const struct chat_row *row, struct error *err)
@@ -375,28 +498,15 @@ struct part {
 	size_t rows_cap;
 };
 
-/* Reads a whole temporary file's records (head size hs, then keys(head)
- * bytes). */
-static int load_part(FILE *f, size_t hs, size_t (*keys)(const void *), struct part *p,
-		     struct error *err)
+/* Reads part k's records (head size hs, then keys(head) bytes). */
+static int load_part(struct spool *s, unsigned k, size_t hs, size_t (*keys)(const void *),
+		     struct part *p, struct error *err)
 {
 	p->len = p->n = 0;
-	if (fflush(f) != 0 || fseeko(f, 0, SEEK_END) != 0)
-		return write_failed(err);
-	off_t size = ftello(f);
-	if (size < 0 || fseeko(f, 0, SEEK_SET) != 0)
-		return write_failed(err);
-	if ((size_t)size > p->cap) {
-		char *d = realloc(p->data, (size_t)size);
-		if (!d)
-			return error_set(err, "", "out of memory");
-		p->data = d;
-		p->cap = (size_t)size;
-	}
-	if (size && fread(p->data, 1, (size_t)size, f) != (size_t)size)
-		return error_set(err, "", "cannot read a temporary file back");
-	p->len = (size_t)size;
-	for (size_t off = 0; off + hs <= (size_t)size; off += hs + keys(p->data + off)) {
+	if (spool_read(s, k, &p->data, &p->cap, &p->len, err) < 0)
+		return -1;
+	size_t size = p->len;
+	for (size_t off = 0; off + hs <= size; off += hs + keys(p->data + off)) {
 		if (p->n == p->n_cap) {
 			size_t cap = p->n_cap ? 2 * p->n_cap : 4096;
 			uint64_t *a = realloc(p->at, cap * sizeof(*a));
@@ -685,13 +795,12 @@ static int spool_contact(struct chats *c, uint32_t shop, const char *buyer, size
 {
 	struct contact_head h = {t, shop, (uint16_t)bl, flags, 0};
 	size_t k = hash_bytes(shop, buyer, bl) % c->n_parts;
-	FILE *f = c->contacts[k];
 	pthread_mutex_lock(&c->contact_locks[k]);
-	int ok = fwrite_unlocked(&h, sizeof(h), 1, f) == 1 &&
-		 fwrite_unlocked(buyer, 1, bl, f) == bl &&
-		 fwrite_unlocked(zeros, 1, pad8(bl), f) == pad8(bl);
+	int rc = spool_put(&c->contacts, (unsigned)k, &h, sizeof(h), err) < 0 ||
+		 spool_put(&c->contacts, (unsigned)k, buyer, bl, err) < 0 ||
+		 spool_put(&c->contacts, (unsigned)k, zeros, pad8(bl), err) < 0 ? -1 : 0;
 	pthread_mutex_unlock(&c->contact_locks[k]);
-	return ok ? 0 : write_failed(err);
+	return rc;
 }
 
 /* Walks one session's rows (sorted): counts, first response, contacts. */
@@ -1104,13 +1213,13 @@ static void *run_parts(void *v)
 	while (!w->failed && (k = take_part(w)) >= 0) {
 		struct part *p = &w->p;
 		if (w->phase == 0) {
-			if (load_part(c->rows[k], RUN_HEAD, run_keys, p, &w->err) < 0 ||
+			if (load_part(&c->rows, (unsigned)k, RUN_HEAD, run_keys, p, &w->err) < 0 ||
 			    group_part(p, 1, &w->err) < 0 || walk_sessions(w, p) < 0) {
 				w->failed = 1;
 				break;
 			}
-		} else if (load_part(c->contacts[k], sizeof(struct contact_head), contact_keys, p,
-				     &w->err) < 0 || group_part(p, 0, &w->err) < 0 ||
+		} else if (load_part(&c->contacts, (unsigned)k, sizeof(struct contact_head),
+				     contact_keys, p, &w->err) < 0 || group_part(p, 0, &w->err) < 0 ||
 			   walk_contacts(p, w->out, w->n_shops, w->cl, &w->err) < 0) {
 			/* A complaint belongs to one (shop, buyer), so to one part:
 			 * runners never write the same complaint. */
