@@ -754,31 +754,21 @@ static double at_rank(const int64_t *pairs, size_t n, uint64_t r)
 }
 
 /* The median (mean of the middle two for an even count) and the 90th
- * percentile by nearest rank, as stats.h defines them. */
-static int time_ranks(const struct times *t, double *median, double *p90)
+ * percentile by nearest rank, as stats.h defines them, of the n values
+ * counted in the (value, count) pairs[0..k). */
+static void time_ranks(int64_t *pairs, size_t k, uint64_t n, double *median, double *p90)
 {
 	*median = *p90 = NAN;
-	if (!t->total)
-		return 0;
-	int64_t *pairs = malloc(2 * t->n * sizeof(*pairs));
-	if (!pairs)
-		return -1;
-	size_t k = 0;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slot[i].count) {
-			pairs[2 * k] = t->slot[i].secs;
-			pairs[2 * k + 1] = (int64_t)t->slot[i].count;
-			k++;
-		}
+	if (!n)
+		return;
+	/* Equal values from different runners end up side by side: at_rank
+	 * counts through them in turn. */
 	qsort(pairs, k, 2 * sizeof(*pairs), cmp_secs);
-	uint64_t n = t->total;
 	*median = n % 2 ? at_rank(pairs, k, (n + 1) / 2)
 			: (at_rank(pairs, k, n / 2) + at_rank(pairs, k, n / 2 + 1)) / 2.0;
 	double r = ceil(0.9 * (double)n - 1e-9);
 	uint64_t rank = r < 1.0 ? 1 : (uint64_t)r;
 	*p90 = at_rank(pairs, k, rank > n ? n : rank);
-	free(pairs);
-	return 0;
 }
 
 static int is_night(int64_t t, int32_t tz)
@@ -1104,10 +1094,16 @@ struct runner {
 	struct claims *cl;
 	size_t n_shops;
 	pthread_mutex_t *lock;
-	unsigned *next;              /* the next part to take, under lock */
-	int phase;                   /* 0 sessions, 1 contacts */
+	unsigned *next;              /* the next part (or block of shops) to take, under lock */
+	unsigned limit;              /* parts, or blocks of shops */
+	int phase;                   /* 0 sessions, 1 contacts, 2 the shops' sums */
 	struct chat_shop *out;
 	struct times *times;
+	struct runner *all;          /* phase 2: every runner's counts, */
+	unsigned n_all;
+	struct chat_shop *sums;      /* summed into these */
+	int64_t *pairs;              /* a shop's (response time, count) pairs */
+	size_t pairs_cap;
 	struct part p;
 	struct error err;
 	int failed;
@@ -1117,7 +1113,7 @@ struct runner {
 static int take_part(struct runner *w)
 {
 	pthread_mutex_lock(w->lock);
-	int k = *w->next < w->c->n_parts ? (int)(*w->next)++ : -1;
+	int k = *w->next < w->limit ? (int)(*w->next)++ : -1;
 	pthread_mutex_unlock(w->lock);
 	return k;
 }
@@ -1204,6 +1200,54 @@ static int walk_sessions(struct runner *w, struct part *p)
 	return 0;
 }
 
+#define SHOP_BLOCK 1024
+
+/* Phase 2: the runners' counts for the shops of block k, summed, and their
+ * response times ranked. */
+static int sum_shops(struct runner *w, unsigned k)
+{
+	size_t from = (size_t)k * SHOP_BLOCK, to = from + SHOP_BLOCK;
+	if (to > w->n_shops)
+		to = w->n_shops;
+	for (size_t s = from; s < to; s++) {
+		struct chat_shop *o = &w->sums[s];
+		uint64_t total = 0;
+		size_t np = 0;
+		for (unsigned i = 0; i < w->n_all; i++) {
+			const struct chat_shop *x = &w->all[i].out[s];
+			o->rows += x->rows;
+			o->conversations += x->conversations;
+			o->buyer_messages += x->buyer_messages;
+			o->seller_messages += x->seller_messages;
+			o->asked += x->asked;
+			o->answered += x->answered;
+			o->seller_contacts += x->seller_contacts;
+			o->night_contacts += x->night_contacts;
+			o->burst_buyers += x->burst_buyers;
+			const struct times *t = &w->all[i].times[s];
+			if (np + t->n > w->pairs_cap) {
+				size_t cap = w->pairs_cap ? w->pairs_cap : 256;
+				while (cap < np + t->n)
+					cap *= 2;
+				int64_t *a = realloc(w->pairs, 2 * cap * sizeof(*a));
+				if (!a)
+					return error_set(&w->err, "", "out of memory");
+				w->pairs = a;
+				w->pairs_cap = cap;
+			}
+			for (size_t j = 0; j < t->cap; j++)
+				if (t->slot[j].count) {
+					w->pairs[2 * np] = t->slot[j].secs;
+					w->pairs[2 * np + 1] = (int64_t)t->slot[j].count;
+					np++;
+				}
+			total += t->total;
+		}
+		time_ranks(w->pairs, np, total, &o->response_median, &o->response_p90);
+	}
+	return 0;
+}
+
 static void *run_parts(void *v)
 {
 	struct runner *w = v;
@@ -1212,7 +1256,12 @@ static void *run_parts(void *v)
 
 	while (!w->failed && (k = take_part(w)) >= 0) {
 		struct part *p = &w->p;
-		if (w->phase == 0) {
+		if (w->phase == 2) {
+			if (sum_shops(w, (unsigned)k) < 0) {
+				w->failed = 1;
+				break;
+			}
+		} else if (w->phase == 0) {
 			if (load_part(&c->rows, (unsigned)k, RUN_HEAD, run_keys, p, &w->err) < 0 ||
 			    group_part(p, 1, &w->err) < 0 || walk_sessions(w, p) < 0) {
 				w->failed = 1;
@@ -1250,7 +1299,7 @@ int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
 	}
 	for (unsigned i = 0; i < n; i++) {
 		w[i] = (struct runner){.c = c, .cl = &cl, .n_shops = n_shops, .lock = &lock,
-				       .next = &next};
+				       .next = &next, .all = w, .n_all = n, .sums = out};
 		w[i].out = calloc(n_shops ? n_shops : 1, sizeof(*w[i].out));
 		w[i].times = calloc(n_shops ? n_shops : 1, sizeof(*w[i].times));
 		if (!w[i].out || !w[i].times) {
@@ -1260,10 +1309,13 @@ int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
 	}
 	/* Sessions, then (their contacts all spooled) each shop and buyer's
 	 * contacts: one part per runner at a time. */
-	for (int phase = 0; phase < 2; phase++) {
+	/* Then the shops' sums, a block of shops at a time. */
+	for (int phase = 0; phase < 3; phase++) {
 		next = 0;
 		for (unsigned i = 0; i < n; i++) {
 			w[i].phase = phase;
+			w[i].limit = phase < 2 ? c->n_parts
+				   : (unsigned)((n_shops + SHOP_BLOCK - 1) / SHOP_BLOCK);
 			if (i && pthread_create(&w[i].thread, NULL, run_parts, &w[i]) != 0)
 				w[i].failed = -1;  /* not started: the others take its parts */
 		}
@@ -1281,33 +1333,6 @@ int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
 	}
 	if (find_abusive(c, &cl, err) < 0)
 		goto out;
-	/* The runners' counts together. */
-	for (size_t s = 0; s < n_shops; s++) {
-		struct chat_shop *o = &out[s];
-		for (unsigned i = 0; i < n; i++) {
-			const struct chat_shop *x = &w[i].out[s];
-			o->rows += x->rows;
-			o->conversations += x->conversations;
-			o->buyer_messages += x->buyer_messages;
-			o->seller_messages += x->seller_messages;
-			o->asked += x->asked;
-			o->answered += x->answered;
-			o->seller_contacts += x->seller_contacts;
-			o->night_contacts += x->night_contacts;
-			o->burst_buyers += x->burst_buyers;
-			const struct times *t = &w[i].times[s];
-			for (size_t j = 0; i && j < t->cap; j++)
-				if (t->slot[j].count &&
-				    push_times(&w[0].times[s], t->slot[j].secs, t->slot[j].count) < 0) {
-					error_set(err, "", "out of memory");
-					goto out;
-				}
-		}
-		if (time_ranks(&w[0].times[s], &o->response_median, &o->response_p90) < 0) {
-			error_set(err, "", "out of memory");
-			goto out;
-		}
-	}
 	for (size_t i = 0; i < c->n_abusive; i++)
 		if (c->abusive[i].shop < n_shops)
 			out[c->abusive[i].shop].abusive_messages++;
@@ -1328,6 +1353,7 @@ out:
 		free(w[i].p.joined);
 		free(w[i].p.slot);
 		free(w[i].p.rows);
+		free(w[i].pairs);
 	}
 	free(w);
 	free(cl.slots);
