@@ -684,15 +684,19 @@ static void sort_srows(struct srow *r, size_t n)
  * and the ranks are read off the counts.
  */
 
+/* A response time of under 2^32 s and its count, in 8 bytes. */
 struct tslot {
-	int64_t secs;
-	uint64_t count;              /* 0: empty */
+	uint32_t secs;
+	uint32_t count;              /* 0: empty */
 };
 
 struct times {
 	struct tslot *slot;          /* a value and its count side by side: one miss */
 	size_t n, cap;               /* distinct values; slots */
 	uint64_t total;
+	int64_t *wide;               /* (value, count) pairs no slot holds: a value out
+				      * of 32 bits, or counts past a full slot's */
+	size_t n_wide;
 };
 
 static size_t tslot_of(int64_t v, size_t cap)
@@ -700,8 +704,29 @@ static size_t tslot_of(int64_t v, size_t cap)
 	return (size_t)((uint64_t)v * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
 }
 
-static int push_times(struct times *t, int64_t v, uint64_t n)
+static int push_wide(struct times *t, int64_t v)
 {
+	size_t i = 0;
+	while (i < t->n_wide && t->wide[2 * i] != v)
+		i++;
+	if (i == t->n_wide) {
+		int64_t *a = realloc(t->wide, 2 * (i + 1) * sizeof(*a));
+		if (!a)
+			return -1;
+		t->wide = a;
+		a[2 * i] = v;
+		a[2 * i + 1] = 0;
+		t->n_wide++;
+	}
+	t->wide[2 * i + 1]++;
+	t->total++;
+	return 0;
+}
+
+static int push_time(struct times *t, int64_t v)
+{
+	if (v < 0 || v > (int64_t)UINT32_MAX)
+		return push_wide(t, v);
 	if (2 * (t->n + 1) > t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 16;
 		struct tslot *a = calloc(cap, sizeof(*a));
@@ -719,20 +744,17 @@ static int push_times(struct times *t, int64_t v, uint64_t n)
 		t->cap = cap;
 	}
 	size_t h = tslot_of(v, t->cap);
-	while (t->slot[h].count && t->slot[h].secs != v)
+	while (t->slot[h].count && t->slot[h].secs != (uint32_t)v)
 		h = (h + 1) & (t->cap - 1);
+	if (t->slot[h].count == UINT32_MAX)
+		return push_wide(t, v);
 	if (!t->slot[h].count) {
-		t->slot[h].secs = v;
+		t->slot[h].secs = (uint32_t)v;
 		t->n++;
 	}
-	t->slot[h].count += n;
-	t->total += n;
+	t->slot[h].count++;
+	t->total++;
 	return 0;
-}
-
-static int push_time(struct times *t, int64_t v)
-{
-	return push_times(t, v, 1);
 }
 
 static int cmp_secs(const void *a, const void *b)
@@ -1225,9 +1247,9 @@ static int sum_shops(struct runner *w, unsigned k)
 			o->night_contacts += x->night_contacts;
 			o->burst_buyers += x->burst_buyers;
 			const struct times *t = &w->all[i].times[s];
-			if (np + t->n > w->pairs_cap) {
+			if (np + t->n + t->n_wide > w->pairs_cap) {
 				size_t cap = w->pairs_cap ? w->pairs_cap : 256;
-				while (cap < np + t->n)
+				while (cap < np + t->n + t->n_wide)
 					cap *= 2;
 				int64_t *a = realloc(w->pairs, 2 * cap * sizeof(*a));
 				if (!a)
@@ -1241,6 +1263,9 @@ static int sum_shops(struct runner *w, unsigned k)
 					w->pairs[2 * np + 1] = (int64_t)t->slot[j].count;
 					np++;
 				}
+			if (t->n_wide)
+				memcpy(w->pairs + 2 * np, t->wide, 2 * t->n_wide * sizeof(*t->wide));
+			np += t->n_wide;
 			total += t->total;
 		}
 		time_ranks(w->pairs, np, total, &o->response_median, &o->response_p90);
@@ -1343,6 +1368,7 @@ out:
 	for (unsigned i = 0; w && i < n; i++) {
 		for (size_t s = 0; w[i].times && s < n_shops; s++) {
 			free(w[i].times[s].slot);
+			free(w[i].times[s].wide);
 		}
 		free(w[i].times);
 		free(w[i].out);
