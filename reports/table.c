@@ -99,40 +99,51 @@ static inline uint64_t tsv_special(uint64_t x)
 	return ((x - 0x0E0E0E0E0E0E0E0Eull) & ~x & 0x8080808080808080ull) | swar_has_byte(x, '\\');
 }
 
+/* Whether s[0..n) holds a byte that needs a TSV escape, a word at a time. */
+static int tsv_needs_escape(const char *s, size_t n)
+{
+	uint64_t x;
+	if (n < 8) {
+		x = 0x6161616161616161ull;  /* 'a' in the bytes s does not fill */
+		memcpy(&x, s, n);
+		return tsv_special(x) != 0;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, s + i, 8);
+		if (tsv_special(x))
+			return 1;
+	}
+	memcpy(&x, s + n - 8, 8);  /* the last 8, overlapping the words before */
+	return tsv_special(x) != 0;
+}
+
 /*
  * Writes s escaped (TAB, LF, CR and backslash as \t \n \r \\) straight
- * into the buffer: room for the worst case is made once, and most cells
- * are copied 8 bytes at a time.
+ * into the buffer, room for the worst case made once; most cells need no
+ * escape and are copied whole.
  */
 static void tsv_escaped(struct table *t, const char *s, size_t n)
 {
-	reserve(t, 2 * n + 8);
-	if (t->len + 2 * n + 8 > t->cap)
+	reserve(t, 2 * n);
+	if (t->len + 2 * n > t->cap)
 		return;  /* out of memory: failed is set */
 	char *o = t->buf + t->len;
-	size_t i = 0;
-	while (i < n) {
-		for (; i + 8 <= n; i += 8) {
-			uint64_t x;
-			memcpy(&x, s + i, 8);
-			if (tsv_special(x))
-				break;
-			memcpy(o, &x, 8);
-			o += 8;
+	if (!tsv_needs_escape(s, n)) {
+		memcpy(o, s, n);
+		t->len += n;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i], e;
+		switch (c) {
+		case '\t': e = 't'; break;
+		case '\n': e = 'n'; break;
+		case '\r': e = 'r'; break;
+		case '\\': e = '\\'; break;
+		default: *o++ = c; continue;
 		}
-		/* Up to 8 bytes one at a time, then words again. */
-		for (size_t end = i + 8 < n ? i + 8 : n; i < end; i++) {
-			char c = s[i], e;
-			switch (c) {
-			case '\t': e = 't'; break;
-			case '\n': e = 'n'; break;
-			case '\r': e = 'r'; break;
-			case '\\': e = '\\'; break;
-			default: *o++ = c; continue;
-			}
-			*o++ = '\\';
-			*o++ = e;
-		}
+		*o++ = '\\';
+		*o++ = e;
 	}
 	t->len = (size_t)(o - t->buf);
 }
