@@ -180,7 +180,8 @@ static int rules_test(int argc, char **argv)
 		"tousu rules test [--rules FILE] [--min-f1 X] LABELED.tsv",
 		"Runs the rules over labelled texts, one per line: TEXT<TAB>TYPES, where\n"
 		"TYPES is a comma-separated list with the primary type first, or 'other'\n"
-		"(lines starting with '#' are skipped). Prints precision, recall and F1\n"
+		"(a line starting with '#' without a tab, or the header #text<TAB>types,\n"
+		"is a comment; a text may start with '#'). Prints precision, recall and F1\n"
 		"per type (other included), their macro average, the accuracy of the\n"
 		"primary type and a confusion matrix of primary types (rows: expected).",
 		opts,
@@ -222,7 +223,9 @@ static int rules_test(int argc, char **argv)
 		lineno++;
 		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
-		if (!len || line[0] == '#')
+		/* Fix: every line starting with '#' was skipped, so a text that
+		 * starts with one (#差评#) was silently left out of the scores. */
+		if (!len || (line[0] == '#' && (!strchr(line, '\t') || !strcmp(line, "#text\ttypes"))))
 			continue;
 		char *tab = strrchr(line, '\t');
 		if (!tab) {
