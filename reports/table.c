@@ -245,6 +245,13 @@ int table_drain(struct table *t, FILE *out)
 
 void table_str(struct table *t, const char *s, size_t len)
 {
+	if (t->format == TABLE_TSV && t->column && t->len < t->cap) {
+		/* Most cells: the separator and the cell, no more calls. */
+		t->buf[t->len++] = '\t';
+		t->column++;
+		tsv_escaped(t, s, len);
+		return;
+	}
 	cell_start(t);
 	if (t->format == TABLE_JSON)
 		json_escaped(t, s, len);
