@@ -8,7 +8,8 @@
  * open, this is what tousu does:
  *  - rows are put in order by time; at the same second a buyer row comes
  *    before a seller row (so a reply in the same second is a reply, after
- *    0 s), then rows keep the order of their contents, never of the input;
+ *    0 s), then chat before phone before SMS, then by the buyer's bytes
+ *    (a session may name several buyers), never by the input's order;
  *  - "a buyer message in the 30 minutes before" includes exactly 30:00;
  *  - a burst is 5 seller-initiated contacts to one buyer within 24 hours,
  *    both ends included: t[i+4] - t[i] <= 86400;
@@ -19,16 +20,16 @@
  *    shop to the buyer in [F - 7 days, F], like harassment's window.
  *
  * How, whatever the order: chats_add() gathers consecutive rows of one
- * session (and shop and buyer) into a run and spools each run, its rows'
- * times and kinds after the key bytes once, to one of n_parts temporary
- * files by a hash of its session; chats_run() loads one part at a time,
- * groups its runs by session, sorts each session's rows and walks them,
- * then spools every seller-initiated contact to parts by shop and buyer,
- * and walks those. So memory holds one part, not the export (choose n_parts
- * so that a part of the input fits; the command takes it from the input's
- * size), plus, per shop, its counters and a count per distinct first-
- * response time (for the median), plus the abusive messages' texts when
- * there are complaints to weigh them for.
+ * session (and shop and buyer) into a run and spools each run, the key
+ * bytes once and then its rows' times and kinds, to one of n_parts parts
+ * (all in one temporary file) by a hash of its session; chats_run() loads
+ * one part per thread at a time, groups its runs by session, sorts each
+ * session's rows and walks them, then spools every seller-initiated contact
+ * to parts by shop and buyer, and walks those. So memory holds a part per
+ * thread, not the export (choose n_parts so that a part of the input fits;
+ * the command takes it from the input's size), plus, per shop, its counters
+ * and a count per distinct first-response second (for the median), plus
+ * the abusive messages' texts when there are complaints to weigh them for.
  *
  * chats_add and chats_add_abusive are not thread-safe (callers serialise
  * each), but one thread may add rows while another adds abusive messages.
