@@ -784,8 +784,22 @@ static void time_ranks(int64_t *pairs, size_t k, uint64_t n, double *median, dou
 	if (!n)
 		return;
 	/* Equal values from different runners end up side by side: at_rank
-	 * counts through them in turn. */
-	qsort(pairs, k, 2 * sizeof(*pairs), cmp_secs);
+	 * counts through them in turn. A shop has a few dozen values: an
+	 * insertion sort beats qsort's calls there. */
+	if (k > 64) {
+		qsort(pairs, k, 2 * sizeof(*pairs), cmp_secs);
+	} else {
+		for (size_t i = 1; i < k; i++) {
+			int64_t v = pairs[2 * i], c = pairs[2 * i + 1];
+			size_t j = i;
+			for (; j > 0 && pairs[2 * (j - 1)] > v; j--) {
+				pairs[2 * j] = pairs[2 * (j - 1)];
+				pairs[2 * j + 1] = pairs[2 * (j - 1) + 1];
+			}
+			pairs[2 * j] = v;
+			pairs[2 * j + 1] = c;
+		}
+	}
 	*median = n % 2 ? at_rank(pairs, k, (n + 1) / 2)
 			: (at_rank(pairs, k, n / 2) + at_rank(pairs, k, n / 2 + 1)) / 2.0;
 	double r = ceil(0.9 * (double)n - 1e-9);
@@ -802,22 +816,92 @@ static int is_night(int64_t t, int32_t tz)
 }
 
 
-static int spool_contact(struct chats *c, uint32_t shop, const char *buyer, size_t bl,
-			 int64_t t, uint8_t flags, struct error *err)
+/*
+ * A walker's contacts on their way to the shared contact parts: gathered
+ * here, then handed over a part at a time (one lock per part per batch, not
+ * one per contact).
+ */
+#define CONTACT_BATCH (64u << 10)
+
+struct contact_batch {
+	char *bytes;                 /* the records, each padded to 8 bytes */
+	size_t len;
+	uint32_t *part, *off;        /* each record's part and offset */
+	uint32_t *order;             /* scratch: the records by part */
+	size_t n, cap;
+	uint32_t *count;             /* scratch: records per part */
+};
+
+static void contact_batch_release(struct contact_batch *b)
 {
-	struct contact_head h = {t, shop, (uint16_t)bl, flags, 0};
-	size_t k = hash_bytes(shop, buyer, bl) % c->n_parts;
-	pthread_mutex_lock(&c->contact_locks[k]);
-	int rc = spool_put(&c->contacts, (unsigned)k, &h, sizeof(h), err) < 0 ||
-		 spool_put(&c->contacts, (unsigned)k, buyer, bl, err) < 0 ||
-		 spool_put(&c->contacts, (unsigned)k, zeros, pad8(bl), err) < 0 ? -1 : 0;
-	pthread_mutex_unlock(&c->contact_locks[k]);
+	free(b->bytes);
+	free(b->part);
+	free(b->off);
+	free(b->order);
+	free(b->count);
+}
+
+static int flush_contacts(struct chats *c, struct contact_batch *b, struct error *err)
+{
+	if (!b->n)
+		return 0;
+	if (!b->count && !(b->count = malloc(((size_t)c->n_parts + 1) * sizeof(*b->count))))
+		return error_set(err, "", "out of memory");
+	memset(b->count, 0, ((size_t)c->n_parts + 1) * sizeof(*b->count));
+	for (size_t i = 0; i < b->n; i++)
+		b->count[b->part[i] + 1]++;
+	for (unsigned k = 0; k < c->n_parts; k++)
+		b->count[k + 1] += b->count[k];
+	for (size_t i = 0; i < b->n; i++)
+		b->order[b->count[b->part[i]]++] = (uint32_t)i;
+	int rc = 0;
+	for (size_t i = 0; i < b->n && !rc;) {
+		unsigned k = b->part[b->order[i]];
+		pthread_mutex_lock(&c->contact_locks[k]);
+		for (; i < b->n && b->part[b->order[i]] == k && !rc; i++) {
+			uint32_t o = b->off[b->order[i]];
+			const struct contact_head *h = (const void *)(b->bytes + o);
+			rc = spool_put(&c->contacts, k, h, sizeof(*h) + h->buyer_len +
+							  pad8(h->buyer_len), err);
+		}
+		pthread_mutex_unlock(&c->contact_locks[k]);
+	}
+	b->n = b->len = 0;
 	return rc;
 }
 
+static int spool_contact(struct chats *c, struct contact_batch *b, uint32_t shop,
+			 const char *buyer, size_t bl, int64_t t, uint8_t flags, struct error *err)
+{
+	struct contact_head h = {t, shop, (uint16_t)bl, flags, 0};
+	size_t size = sizeof(h) + bl + pad8(bl);
+	if ((b->len + size > CONTACT_BATCH && flush_contacts(c, b, err) < 0))
+		return -1;
+	if (!b->bytes) {
+		b->cap = CONTACT_BATCH / sizeof(h);
+		b->bytes = malloc(CONTACT_BATCH + sizeof(h) + MAX_KEY + 8);
+		b->part = malloc(b->cap * sizeof(*b->part));
+		b->off = malloc(b->cap * sizeof(*b->off));
+		b->order = malloc(b->cap * sizeof(*b->order));
+		if (!b->bytes || !b->part || !b->off || !b->order)
+			return error_set(err, "", "out of memory");
+	}
+	char *o = b->bytes + b->len;
+	memcpy(o, &h, sizeof(h));
+	if (bl)
+		memcpy(o + sizeof(h), buyer, bl);
+	memcpy(o + sizeof(h) + bl, zeros, pad8(bl));
+	b->part[b->n] = (uint32_t)(hash_bytes(shop, buyer, bl) % c->n_parts);
+	b->off[b->n++] = (uint32_t)b->len;
+	/* At most cap records: each takes sizeof(h) bytes or more. */
+	b->len += size;
+	return 0;
+}
+
 /* Walks one session's rows (sorted): counts, first response, contacts. */
-static int walk_session(struct chats *c, uint32_t shop, const struct srow *rows, size_t n,
-			struct chat_shop *out, int64_t *response, struct error *err)
+static int walk_session(struct chats *c, struct contact_batch *cb, uint32_t shop,
+			const struct srow *rows, size_t n, struct chat_shop *out, int64_t *response,
+			struct error *err)
 {
 	int64_t earliest_buyer = 0, last_buyer = 0;
 	int have_buyer = 0, prev_buyer = 0, answered = 0;
@@ -834,7 +918,8 @@ static int walk_session(struct chats *c, uint32_t shop, const struct srow *rows,
 		 * not_supported rather than no_chats). */
 		if (c->evidence &&
 		    (!marked || cmp_mem(r->buyer, r->buyer_len, marked, marked_len))) {
-			if (spool_contact(c, shop, r->buyer, r->buyer_len, r->time, F_MARKER, err) < 0)
+			if (spool_contact(c, cb, shop, r->buyer, r->buyer_len, r->time, F_MARKER,
+					  err) < 0)
 				return -1;
 			marked = r->buyer;
 			marked_len = r->buyer_len;
@@ -857,7 +942,7 @@ static int walk_session(struct chats *c, uint32_t shop, const struct srow *rows,
 				!(prev_buyer || (have_buyer && r->time - last_buyer <= CHATS_REPLY_SECONDS));
 		prev_buyer = 0;
 		if (initiated &&
-		    spool_contact(c, shop, r->buyer, r->buyer_len, r->time,
+		    spool_contact(c, cb, shop, r->buyer, r->buyer_len, r->time,
 				  is_night(r->time, c->tz) ? F_NIGHT : 0, err) < 0)
 			return -1;
 	}
@@ -1125,6 +1210,7 @@ struct runner {
 	unsigned n_all;
 	struct chat_shop *sums;      /* summed into these */
 	int64_t *pairs;              /* a shop's (response time, count) pairs */
+	struct contact_batch cb;
 	size_t pairs_cap;
 	struct part p;
 	struct error err;
@@ -1200,7 +1286,7 @@ static int walk_sessions(struct runner *w, struct part *p)
 		if (shop >= w->n_shops)
 			continue;
 		int64_t v;
-		if (walk_session(w->c, shop, p->rows, n, w->out, &v, &w->err) < 0)
+		if (walk_session(w->c, &w->cb, shop, p->rows, n, w->out, &v, &w->err) < 0)
 			return -1;
 		if (v < 0)
 			continue;
@@ -1300,6 +1386,9 @@ static void *run_parts(void *v)
 			w->failed = 1;
 		}
 	}
+	/* Every contact spooled before the contacts' phase starts. */
+	if (!w->failed && w->phase == 0 && flush_contacts(c, &w->cb, &w->err) < 0)
+		w->failed = 1;
 	return NULL;
 }
 
@@ -1380,6 +1469,7 @@ out:
 		free(w[i].p.slot);
 		free(w[i].p.rows);
 		free(w[i].pairs);
+		contact_batch_release(&w[i].cb);
 	}
 	free(w);
 	free(cl.slots);
