@@ -16,6 +16,7 @@
 
 struct trigger_entry {
 	uint64_t head, head_mask;   /* the first 8 bytes, compared in one go */
+	uint64_t head2, head2_mask; /* and the next 8: most triggers fit */
 	uint64_t need;              /* coarse bits the text's sig64 must have */
 	const char *bytes;
 	const struct rule_atom *a;
@@ -279,14 +280,14 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 		if (filter < 0)
 			goto oom;
 		struct trigger_entry *e = &c->entries[b->first + fill[b - c->buckets]++];
-		/* The head and its mask in memory order, whatever the byte order. */
-		char head[8] = {0}, mask[8] = {0};
-		size_t hn = a->trigger_len < 8 ? a->trigger_len : 8;
+		/* The heads and their masks in memory order, whatever the byte order. */
+		char head[16] = {0}, mask[16] = {0};
+		size_t hn = a->trigger_len < 16 ? a->trigger_len : 16;
 		memcpy(head, a->trigger, hn);
 		memset(mask, 0xff, hn);
 		*e = (struct trigger_entry){
-			.head = load64(head), .head_mask = load64(mask), .need = need,
-			.bytes = a->trigger, .a = a,
+			.head = load64(head), .head_mask = load64(mask), .head2 = load64(head + 8),
+			.head2_mask = load64(mask + 8), .need = need, .bytes = a->trigger, .a = a,
 			.atom = (uint32_t)i, .filter = (uint32_t)filter,
 			.len = (uint16_t)a->trigger_len, .literal = a->literal, .anchored = a->anchored};
 	}
@@ -512,14 +513,16 @@ static void scan_bucket(struct matcher *m, const struct bucket *b, const unsigne
 			size_t i, size_t len)
 {
 	const struct trigger_entry *e = &m->c->entries[b->first];
-	/* The folded text is followed by FOLD_PAD zero bytes, so 8 bytes can
+	/* The folded text is followed by FOLD_PAD zero bytes, so 16 bytes can
 	 * be read at any position in it. */
 	uint64_t at = load64(s + i);
 	for (uint32_t j = 0; j < b->count; j++, e++) {
 		if (((at ^ e->head) & e->head_mask) || (m->sig64 & e->need) != e->need ||
 		    e->len > len - i)
 			continue;
-		if (e->len > 8 && memcmp(s + i + 8, e->bytes + 8, e->len - 8u) != 0)
+		if (e->len > 8 && ((load64(s + i + 8) ^ e->head2) & e->head2_mask))
+			continue;
+		if (e->len > 16 && memcmp(s + i + 16, e->bytes + 16, e->len - 16u) != 0)
 			continue;
 		trigger_hit(m, e, i, len);
 	}
