@@ -9,8 +9,10 @@
  * The trigger index. Triggers are keyed by their first two code points (a
  * one-character trigger by its code point and ONE_CP), so a text position
  * costs one bitmap test and, on a hit, a lookup or two that lead to the few
- * triggers that can start there. Entries carry the trigger bytes, so the scan
- * touches no atom until a trigger matches.
+ * triggers that can start there. Entries carry the trigger's first 16 bytes
+ * and what the atom needs besides (its requirements, as character bits of
+ * the text's signature), so the scan touches no atom until a trigger
+ * matches and the text has what the rest of the atom needs.
  */
 #define ONE_CP 0xFFFFFFFFu
 

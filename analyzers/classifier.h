@@ -10,7 +10,9 @@
  *  1. it is folded (textfold.h): invalid UTF-8 is replaced and counted, so
  *     PCRE2 only ever sees valid UTF-8;
  *  2. one pass finds the rule literals present; PCRE2 (JIT) runs only for
- *     atoms whose literal occurs, anchored at it when it leads the atom;
+ *     atoms whose literal occurs, anchored at it when it leads the atom,
+ *     and only when the text has the characters of the atom's other
+ *     literals (rules.h: musts) and its next character can follow;
  *  3. include and severe hits inside an exclude hit of the same type are
  *     void (negation: 没有质量问题);
  *  4. the types with a hit left are the text's types; the primary type is
