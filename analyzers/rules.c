@@ -666,7 +666,7 @@ static void find_musts(const char *p, const char *end, const char *skip, size_t 
 static void group_must(const char *p, const char *close, struct musts *ms)
 {
 	const char *body = p + 1;
-	struct must m;  /* 8 KiB: filled as it goes, never cleared */
+	struct must m;  /* about 2 KiB: filled as it goes, never cleared */
 
 	m.n_alts = 0;
 	if (body[0] == '?') {
@@ -768,7 +768,6 @@ static int atom_musts(const char *p, const char *skip, size_t skip_len, char **o
 	size_t total = 0;
 
 	ms.n = 0;
-
 	*out = NULL;
 	find_musts(p, p + strlen(p), skip, skip_len, &ms);
 	if (!ms.n)
