@@ -117,6 +117,7 @@ struct spool {
 	FILE *file;
 	int fd;
 	unsigned n_parts;
+	size_t chunk;                /* a part's buffer, written as one chunk */
 	char **buf;                  /* allocated at a part's first byte */
 	size_t *len;                 /* bytes in buf */
 	uint64_t *bytes;             /* the part's bytes, chunks and buf */
@@ -178,9 +179,10 @@ const char *chats_evidence_name(enum chat_evidence e)
 	return names[e];
 }
 
-static int spool_init(struct spool *s, unsigned n_parts, struct error *err)
+static int spool_init(struct spool *s, unsigned n_parts, size_t chunk, struct error *err)
 {
 	s->n_parts = n_parts;
+	s->chunk = chunk;
 	s->fd = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	s->buf = calloc(n_parts, sizeof(*s->buf));
@@ -259,14 +261,14 @@ static int spool_chunk(struct spool *s, unsigned k, const char *data, size_t n,
 static int spool_put(struct spool *s, unsigned k, const void *data, size_t n,
 		     struct error *err)
 {
-	if (!s->buf[k] && !(s->buf[k] = malloc(CHUNK)))
+	if (!s->buf[k] && !(s->buf[k] = malloc(s->chunk)))
 		return error_set(err, "", "out of memory");
 	s->bytes[k] += n;
-	if (s->len[k] + n > CHUNK) {
+	if (s->len[k] + n > s->chunk) {
 		if (s->len[k] && spool_chunk(s, k, s->buf[k], s->len[k], err) < 0)
 			return -1;
 		s->len[k] = 0;
-		if (n > CHUNK)
+		if (n > s->chunk)
 			return spool_chunk(s, k, data, n, err);
 	}
 	memcpy(s->buf[k] + s->len[k], data, n);
@@ -328,7 +330,8 @@ struct chats *chats_new(unsigned n_parts, int32_t tz, int evidence, struct error
 		error_set(err, "", "out of memory");
 		return NULL;
 	}
-	if (spool_init(&c->rows, n_parts, err) < 0 || spool_init(&c->contacts, n_parts, err) < 0) {
+	if (spool_init(&c->rows, n_parts, CHUNK, err) < 0 ||
+	    spool_init(&c->contacts, n_parts, CHUNK, err) < 0) {
 		chats_free(c);
 		return NULL;
 	}
@@ -678,11 +681,18 @@ static void sort_srows(struct srow *r, size_t n)
 /* ---- per-shop response times ----
  *
  * The median and the 90th percentile must be exact, but keeping one value
- * per answered session would make memory grow with the sessions. Response
- * times are whole seconds, and a shop's replies take only so many distinct
- * values, so each shop keeps a count per distinct second (open addressing)
- * and the ranks are read off the counts.
+ * per answered session in memory would make memory grow with the sessions.
+ * The sessions' walk spools each first response as a record (shop and
+ * seconds, 8 bytes) to a part per runner and block of shops; the shops'
+ * sums then take one block at a time, count its records per shop and
+ * distinct second (open addressing: a shop's replies take only so many
+ * distinct values) and read the ranks off the counts. Memory holds one
+ * block's counts per runner, whatever the number of sessions.
  */
+
+/* A response time out of 32 bits (rare), or a shop that is the mark: the
+ * mark, the shop, then the value as 8 bytes. */
+#define TIME_WIDE UINT32_MAX
 
 /* A response time of under 2^32 s and its count, in 8 bytes. */
 struct tslot {
@@ -1205,7 +1215,11 @@ struct runner {
 	unsigned limit;              /* parts, or blocks of shops */
 	int phase;                   /* 0 sessions, 1 contacts, 2 the shops' sums */
 	struct chat_shop *out;
-	struct times *times;
+	struct spool *times;         /* response times: part id * n_blocks + block */
+	unsigned id, n_blocks;
+	size_t block;                /* shops in a block */
+	struct times *counts;        /* phase 2: one block's shops' counts */
+	char *chunk;                 /* phase 2: a chunk of times read back */
 	struct runner *all;          /* phase 2: every runner's counts, */
 	unsigned n_all;
 	struct chat_shop *sums;      /* summed into these */
@@ -1228,28 +1242,37 @@ static int take_part(struct runner *w)
 
 #define AHEAD 8                   /* sessions between a prefetch and its use */
 
-/* A response time waiting for its slot to arrive in cache. */
-struct pending {
-	uint32_t shop;
-	int64_t v;
-};
+/* Spools a session's first response, v seconds, to the runner's part for
+ * the shop's block. */
+static int spool_time(struct runner *w, uint32_t shop, int64_t v)
+{
+	char rec[16];
+	size_t n = 8;
+	unsigned k = w->id * w->n_blocks + (unsigned)(shop / w->block);
+	if (v >= 0 && v <= (int64_t)UINT32_MAX && shop != TIME_WIDE) {
+		uint32_t secs = (uint32_t)v;
+		memcpy(rec, &shop, 4);
+		memcpy(rec + 4, &secs, 4);
+	} else {
+		uint32_t mark = TIME_WIDE;
+		memcpy(rec, &mark, 4);
+		memcpy(rec + 4, &shop, 4);
+		memcpy(rec + 8, &v, 8);
+		n = 16;
+	}
+	return spool_put(w->times, k, rec, n, &w->err);
+}
 
 /* Each session of a part: its rows gathered from its runs, sorted, walked.
- * The sessions' shops are random, so their counters and response-time
- * slots would cost a cache miss each: they are fetched AHEAD sessions
- * before they are used. */
+ * The sessions' shops are random, so their counters would cost a cache miss
+ * each: they are fetched AHEAD sessions before they are used. */
 static int walk_sessions(struct runner *w, struct part *p)
 {
-	struct pending ring[AHEAD];
-	size_t ring_at = 0, ring_n = 0;
-
 	for (size_t f = 0; f < p->n; f++) {
 		if (f + AHEAD < p->n) {
 			uint32_t a = get32(p->data + p->at[f + AHEAD]);
-			if (a < w->n_shops) {
+			if (a < w->n_shops)
 				__builtin_prefetch(&w->out[a], 1);
-				__builtin_prefetch(&w->times[a], 0);
-			}
 		}
 		if (p->joined[f])
 			continue;
@@ -1288,38 +1311,79 @@ static int walk_sessions(struct runner *w, struct part *p)
 		int64_t v;
 		if (walk_session(w->c, &w->cb, shop, p->rows, n, w->out, &v, &w->err) < 0)
 			return -1;
-		if (v < 0)
-			continue;
-		const struct times *t = &w->times[shop];
-		if (t->cap)
-			__builtin_prefetch(&t->slot[tslot_of(v, t->cap)], 1);
-		if (ring_n == AHEAD) {
-			const struct pending *q = &ring[ring_at];
-			if (push_time(&w->times[q->shop], q->v) < 0)
-				return error_set(&w->err, "", "out of memory");
-			ring_at = (ring_at + 1) % AHEAD;
-			ring_n--;
-		}
-		ring[(ring_at + ring_n++) % AHEAD] = (struct pending){shop, v};
+		if (v >= 0 && spool_time(w, shop, v) < 0)
+			return -1;
 	}
-	for (; ring_n; ring_n--, ring_at = (ring_at + 1) % AHEAD)
-		if (push_time(&w->times[ring[ring_at].shop], ring[ring_at].v) < 0)
-			return error_set(&w->err, "", "out of memory");
 	return 0;
 }
 
-#define SHOP_BLOCK 1024
+#define SHOP_BLOCK 256            /* shops in a block, at least */
+#define MAX_BLOCKS 128            /* blocks grow past SHOP_BLOCK to keep to this */
+#define TIME_CHUNK (4u << 10)     /* a part's buffer of times: many small parts */
+
+/* Counts the n bytes of time records (of block from..) into w->counts. */
+static int count_times(struct runner *w, size_t from, const char *d, size_t n)
+{
+	for (size_t off = 0; off + 8 <= n;) {
+		uint32_t shop = get32(d + off);
+		int64_t v;
+		if (shop == TIME_WIDE) {
+			shop = get32(d + off + 4);
+			memcpy(&v, d + off + 8, 8);
+			off += 16;
+		} else {
+			v = get32(d + off + 4);
+			off += 8;
+		}
+		if (shop < from || shop - from >= w->block)
+			continue;  /* cannot happen: a block's part holds its shops */
+		if (push_time(&w->counts[shop - from], v) < 0)
+			return error_set(&w->err, "", "out of memory");
+	}
+	return 0;
+}
 
 /* Phase 2: the runners' counts for the shops of block k, summed, and their
- * response times ranked. */
+ * response times counted from the runners' parts for the block (a chunk at
+ * a time) and ranked. */
 static int sum_shops(struct runner *w, unsigned k)
 {
-	size_t from = (size_t)k * SHOP_BLOCK, to = from + SHOP_BLOCK;
+	size_t from = (size_t)k * w->block, to = from + w->block;
 	if (to > w->n_shops)
 		to = w->n_shops;
+	for (size_t s = 0; s < to - from; s++) {
+		struct times *t = &w->counts[s];
+		if (t->cap)
+			memset(t->slot, 0, t->cap * sizeof(*t->slot));
+		t->n = t->n_wide = 0;
+		t->total = 0;
+	}
+	struct spool *sp = w->times;
+	if (!w->chunk && !(w->chunk = malloc(TIME_CHUNK)))
+		return error_set(&w->err, "", "out of memory");
+	for (unsigned i = 0; i < w->n_all; i++) {
+		unsigned part = i * w->n_blocks + k;
+		for (uint32_t id = sp->first[part]; id; id = sp->chunks[id - 1].next) {
+			const struct chunk *ch = &sp->chunks[id - 1];
+			for (size_t done = 0; done < ch->len;) {
+				ssize_t r = pread(sp->fd, w->chunk + done, ch->len - done,
+						  (off_t)(ch->off + done));
+				if (r < 0 && errno == EINTR)
+					continue;
+				if (r <= 0)
+					return error_set(&w->err, "", "cannot read a temporary file "
+							 "back: %s", r < 0 ? strerror(errno)
+							 : "it is shorter than written");
+				done += (size_t)r;
+			}
+			if (count_times(w, from, w->chunk, ch->len) < 0)
+				return -1;
+		}
+		if (sp->len[part] && count_times(w, from, sp->buf[part], sp->len[part]) < 0)
+			return -1;
+	}
 	for (size_t s = from; s < to; s++) {
 		struct chat_shop *o = &w->sums[s];
-		uint64_t total = 0;
 		size_t np = 0;
 		for (unsigned i = 0; i < w->n_all; i++) {
 			const struct chat_shop *x = &w->all[i].out[s];
@@ -1332,31 +1396,42 @@ static int sum_shops(struct runner *w, unsigned k)
 			o->seller_contacts += x->seller_contacts;
 			o->night_contacts += x->night_contacts;
 			o->burst_buyers += x->burst_buyers;
-			const struct times *t = &w->all[i].times[s];
-			if (np + t->n + t->n_wide > w->pairs_cap) {
-				size_t cap = w->pairs_cap ? w->pairs_cap : 256;
-				while (cap < np + t->n + t->n_wide)
-					cap *= 2;
-				int64_t *a = realloc(w->pairs, 2 * cap * sizeof(*a));
-				if (!a)
-					return error_set(&w->err, "", "out of memory");
-				w->pairs = a;
-				w->pairs_cap = cap;
-			}
-			for (size_t j = 0; j < t->cap; j++)
-				if (t->slot[j].count) {
-					w->pairs[2 * np] = t->slot[j].secs;
-					w->pairs[2 * np + 1] = (int64_t)t->slot[j].count;
-					np++;
-				}
-			if (t->n_wide)
-				memcpy(w->pairs + 2 * np, t->wide, 2 * t->n_wide * sizeof(*t->wide));
-			np += t->n_wide;
-			total += t->total;
 		}
-		time_ranks(w->pairs, np, total, &o->response_median, &o->response_p90);
+		const struct times *t = &w->counts[s - from];
+		if (t->n + t->n_wide > w->pairs_cap) {
+			size_t cap = w->pairs_cap ? w->pairs_cap : 256;
+			while (cap < t->n + t->n_wide)
+				cap *= 2;
+			int64_t *a = realloc(w->pairs, 2 * cap * sizeof(*a));
+			if (!a)
+				return error_set(&w->err, "", "out of memory");
+			w->pairs = a;
+			w->pairs_cap = cap;
+		}
+		for (size_t j = 0; j < t->cap; j++)
+			if (t->slot[j].count) {
+				w->pairs[2 * np] = t->slot[j].secs;
+				w->pairs[2 * np + 1] = (int64_t)t->slot[j].count;
+				np++;
+			}
+		if (t->n_wide)
+			memcpy(w->pairs + 2 * np, t->wide, 2 * t->n_wide * sizeof(*t->wide));
+		np += t->n_wide;
+		time_ranks(w->pairs, np, t->total, &o->response_median, &o->response_p90);
 	}
 	return 0;
+}
+
+static void part_release(struct part *p)
+{
+	free(p->data);
+	free(p->at);
+	free(p->h);
+	free(p->next);
+	free(p->joined);
+	free(p->slot);
+	free(p->rows);
+	*p = (struct part){0};
 }
 
 static void *run_parts(void *v)
@@ -1398,6 +1473,7 @@ int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
 {
 	struct claims cl = {complaints, n_complaints, NULL, 0, NULL};
 	struct runner *w;
+	struct spool times = {0};
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	unsigned next = 0, n = threads ? threads : 1;
 	int rc = -1;
@@ -1406,17 +1482,27 @@ int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
 		return -1;
 	if (n > c->n_parts)
 		n = c->n_parts;
+	/* Blocks of SHOP_BLOCK shops, or more: at most MAX_BLOCKS of them, so a
+	 * part per runner and block keeps few buffers. */
+	size_t block = SHOP_BLOCK;
+	while ((n_shops + block - 1) / block > MAX_BLOCKS)
+		block *= 2;
+	unsigned n_blocks = (unsigned)((n_shops + block - 1) / block);
 	w = calloc(n, sizeof(*w));
 	if (!w || claims_index(&cl) < 0) {
 		error_set(err, "", "out of memory");
 		goto out;
 	}
+	if (spool_init(&times, n * (n_blocks ? n_blocks : 1), TIME_CHUNK, err) < 0)
+		goto out;
 	for (unsigned i = 0; i < n; i++) {
 		w[i] = (struct runner){.c = c, .cl = &cl, .n_shops = n_shops, .lock = &lock,
-				       .next = &next, .all = w, .n_all = n, .sums = out};
+				       .next = &next, .all = w, .n_all = n, .sums = out,
+				       .times = &times, .id = i, .n_blocks = n_blocks,
+				       .block = block};
 		w[i].out = calloc(n_shops ? n_shops : 1, sizeof(*w[i].out));
-		w[i].times = calloc(n_shops ? n_shops : 1, sizeof(*w[i].times));
-		if (!w[i].out || !w[i].times) {
+		w[i].counts = calloc(block, sizeof(*w[i].counts));
+		if (!w[i].out || !w[i].counts) {
 			error_set(err, "", "out of memory");
 			goto out;
 		}
@@ -1428,8 +1514,7 @@ int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
 		next = 0;
 		for (unsigned i = 0; i < n; i++) {
 			w[i].phase = phase;
-			w[i].limit = phase < 2 ? c->n_parts
-				   : (unsigned)((n_shops + SHOP_BLOCK - 1) / SHOP_BLOCK);
+			w[i].limit = phase < 2 ? c->n_parts : n_blocks;
 			if (i && pthread_create(&w[i].thread, NULL, run_parts, &w[i]) != 0)
 				w[i].failed = -1;  /* not started: the others take its parts */
 		}
@@ -1444,6 +1529,10 @@ int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
 				*err = w[i].err;
 				goto out;
 			}
+		/* The parts' scratch is done with: the shops' sums reuse its
+		 * memory. */
+		for (unsigned i = 0; phase == 1 && i < n; i++)
+			part_release(&w[i].p);
 	}
 	if (find_abusive(c, &cl, err) < 0)
 		goto out;
@@ -1455,23 +1544,20 @@ int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
 	rc = 0;
 out:
 	for (unsigned i = 0; w && i < n; i++) {
-		for (size_t s = 0; w[i].times && s < n_shops; s++) {
-			free(w[i].times[s].slot);
-			free(w[i].times[s].wide);
+		for (size_t s = 0; w[i].counts && s < block; s++) {
+			free(w[i].counts[s].slot);
+			free(w[i].counts[s].wide);
 		}
-		free(w[i].times);
+		free(w[i].counts);
+		free(w[i].chunk);
 		free(w[i].out);
-		free(w[i].p.data);
-		free(w[i].p.at);
-		free(w[i].p.h);
-		free(w[i].p.next);
-		free(w[i].p.joined);
-		free(w[i].p.slot);
-		free(w[i].p.rows);
+		part_release(&w[i].p);
 		free(w[i].pairs);
 		contact_batch_release(&w[i].cb);
 	}
 	free(w);
+	if (times.n_parts)
+		spool_release(&times);
 	free(cl.slots);
 	free(cl.next);
 	return rc;
