@@ -62,6 +62,7 @@ struct matcher {
 	pcre2_jit_stack *stack;
 	char *folded;
 	uint32_t *origin;
+	struct text_char { uint32_t cp, at; } *chars;  /* the folded text's, decoded once */
 	size_t cap;
 	/* Fix: these were fixed arrays of CLASSIFIER_MAX_HITS and hits past
 	 * that were dropped: in a long text, a type hit only late (骚扰 after
@@ -360,6 +361,7 @@ void matcher_free(struct matcher *m)
 	pcre2_jit_stack_free(m->stack);
 	free(m->folded);
 	free(m->origin);
+	free(m->chars);
 	free(m->deferred);
 	free(m->deferred_list);
 	free(m->last_end);
@@ -535,38 +537,40 @@ static void scan(struct matcher *m, size_t len)
 	const struct classifier *c = m->c;
 	const unsigned char *s = (const unsigned char *)m->folded;
 
+	/* The characters once: their signature, which the filters need before
+	 * the first trigger is looked at, and their code points and offsets. */
+	struct text_char *ch = m->chars;
+	size_t n = 0;
 	memset(m->sig, 0, sizeof(m->sig));
 	m->sig64 = 0;
-	for (size_t i = 0; i < len;) {
+	for (size_t i = 0; i < len; n++) {
 		uint32_t cp, b;
+		ch[n].at = (uint32_t)i;
 		i += textfold_decode(s + i, &cp);
+		ch[n].cp = cp;
 		b = sig_bit(cp);
 		m->sig[b >> 6] |= 1ull << (b & 63);
 		m->sig64 |= 1ull << (b >> 4);
 	}
-	for (size_t i = 0; i < len;) {
-		uint32_t cp, cp2;
-		size_t k = textfold_decode(s + i, &cp);
-		if (cp < 65536 ? !(c->bmp_bits[cp >> 3] & (1u << (cp & 7))) : !c->has_astral) {
-			i += k;
+	for (size_t k = 0; k < n; k++) {
+		uint32_t cp = ch[k].cp;
+		if (cp < 65536 ? !(c->bmp_bits[cp >> 3] & (1u << (cp & 7))) : !c->has_astral)
 			continue;
-		}
+		size_t i = ch[k].at;
 		uint64_t key = (uint64_t)cp << 32 | ONE_CP;
 		if (key_maybe(c, key)) {
 			const struct bucket *b = find_bucket(c, key);
 			if (b->count)
 				scan_bucket(m, b, s, i, len);
 		}
-		if (i + k < len) {
-			textfold_decode(s + i + k, &cp2);
-			key = (uint64_t)cp << 32 | cp2;
+		if (k + 1 < n) {
+			key = (uint64_t)cp << 32 | ch[k + 1].cp;
 			if (key_maybe(c, key)) {
 				const struct bucket *b = find_bucket(c, key);
 				if (b->count)
 					scan_bucket(m, b, s, i, len);
 			}
 		}
-		i += k;
 	}
 	for (size_t j = 0; j < m->n_deferred; j++) {
 		run_atom(m, m->deferred_list[j], len, 0, 0);
@@ -635,9 +639,8 @@ static void decide(struct matcher *m, struct classification *out)
 		}
 	}
 	out->penalty_type = -1;
-	for (size_t t = 0; t < rules_type_count(rs); t++) {
-		if (!(out->types >> t & 1))
-			continue;
+	for (uint64_t left = out->types; left; left &= left - 1) {
+		size_t t = (size_t)__builtin_ctzll(left);  /* the types hit, in order */
 		const struct rule_type *ty = rules_type(rs, t);
 		int severe = (int)(severe_types >> t & 1);
 		int pts = severe && ty->severe_points ? ty->severe_points : ty->points;
@@ -673,7 +676,10 @@ int classify_text(struct matcher *m, const char *text, size_t len,
 		uint32_t *o = realloc(m->origin, (cap + 1) * sizeof(*o));
 		if (o)
 			m->origin = o;
-		if (!f || !o)
+		struct text_char *ch = realloc(m->chars, cap * sizeof(*ch));
+		if (ch)
+			m->chars = ch;
+		if (!f || !o || !ch)
 			return -1;
 		m->cap = cap;
 	}
