@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analyzers/textfold.h"
+#include "formats/swar.h"
 
 /*
  * The trigger index. Triggers are keyed by their first two code points (a
@@ -27,13 +28,6 @@ struct trigger_entry {
 	uint16_t len;               /* rules.c keeps triggers under 1 KiB */
 	uint8_t literal, anchored;  /* copied from the atom: no lookup per hit */
 };
-
-static inline uint64_t load64(const void *p)
-{
-	uint64_t v;
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 struct bucket {
 	uint64_t key;            /* cp1 << 32 | cp2 */
@@ -289,8 +283,8 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 		memcpy(head, a->trigger, hn);
 		memset(mask, 0xff, hn);
 		*e = (struct trigger_entry){
-			.head = load64(head), .head_mask = load64(mask), .head2 = load64(head + 8),
-			.head2_mask = load64(mask + 8), .need = need, .bytes = a->trigger, .a = a,
+			.head = swar_load(head), .head_mask = swar_load(mask), .head2 = swar_load(head + 8),
+			.head2_mask = swar_load(mask + 8), .need = need, .bytes = a->trigger, .a = a,
 			.atom = (uint32_t)i, .filter = (uint32_t)filter,
 			.len = (uint16_t)a->trigger_len, .literal = a->literal, .anchored = a->anchored};
 	}
@@ -519,12 +513,12 @@ static void scan_bucket(struct matcher *m, const struct bucket *b, const unsigne
 	const struct trigger_entry *e = &m->c->entries[b->first];
 	/* The folded text is followed by FOLD_PAD zero bytes, so 16 bytes can
 	 * be read at any position in it. */
-	uint64_t at = load64(s + i);
+	uint64_t at = swar_load(s + i);
 	for (uint32_t j = 0; j < b->count; j++, e++) {
 		if (((at ^ e->head) & e->head_mask) || (m->sig64 & e->need) != e->need ||
 		    e->len > len - i)
 			continue;
-		if (e->len > 8 && ((load64(s + i + 8) ^ e->head2) & e->head2_mask))
+		if (e->len > 8 && ((swar_load(s + i + 8) ^ e->head2) & e->head2_mask))
 			continue;
 		if (e->len > 16 && memcmp(s + i + 16, e->bytes + 16, e->len - 16u) != 0)
 			continue;

@@ -276,8 +276,7 @@ static void on_row(int term, void *v)
 static inline const char *find_special(const char *p, const char *end, char delim)
 {
 	while (end - p >= 8) {
-		uint64_t x, m;
-		memcpy(&x, p, 8);
+		uint64_t x = swar_load(p), m;
 		m = swar_has_byte(x, (unsigned char)delim) | swar_has_byte(x, '"') | swar_has_byte(x, '\r');
 		if (m)
 			return p + (__builtin_ctzll(m) >> 3);

@@ -96,7 +96,7 @@ static void json_escaped(struct table *t, const char *s, size_t n)
  * 0x0E (TAB, LF, CR and a few that need none) or a backslash. */
 static inline uint64_t tsv_special(uint64_t x)
 {
-	return ((x - 0x0E0E0E0E0E0E0E0Eull) & ~x & 0x8080808080808080ull) | swar_has_byte(x, '\\');
+	return swar_has_less(x, 0x0E) | swar_has_byte(x, '\\');
 }
 
 /* Whether s[0..n) holds a byte that needs a TSV escape, a word at a time. */
@@ -108,13 +108,11 @@ static int tsv_needs_escape(const char *s, size_t n)
 		memcpy(&x, s, n);
 		return tsv_special(x) != 0;
 	}
-	for (size_t i = 0; i + 8 < n; i += 8) {
-		memcpy(&x, s + i, 8);
-		if (tsv_special(x))
+	for (size_t i = 0; i + 8 < n; i += 8)
+		if (tsv_special(swar_load(s + i)))
 			return 1;
-	}
-	memcpy(&x, s + n - 8, 8);  /* the last 8, overlapping the words before */
-	return tsv_special(x) != 0;
+	/* The last 8, overlapping the words before. */
+	return tsv_special(swar_load(s + n - 8)) != 0;
 }
 
 /*
