@@ -241,6 +241,22 @@ static int write_table_file(const struct rates_out *o, const struct rates_view *
 	return rc;
 }
 
+/* Opens DIR/NAME and begins a TSV table with these columns; NULL if either
+ * fails (nothing is left open). */
+static FILE *begin_tsv(const char *dir, const char *name, struct table *t,
+		       const char *const *names, size_t n)
+{
+	char *path = path_join(dir, name);
+	FILE *f = path ? fopen(path, "w") : NULL;
+
+	free(path);
+	if (f && table_begin(t, f, TABLE_TSV, names, n) < 0) {
+		fclose(f);
+		f = NULL;
+	}
+	return f;
+}
+
 /* ---- the previous report, for jumps ---- */
 
 struct previous {
@@ -353,19 +369,15 @@ static int write_alerts(const struct rates_out *o, const struct rates_view *v,
 			struct alerts *a)
 {
 	size_t nt = rates_config(o->rates)->n_types;
-	char *path = path_join(dir, "alerts.tsv");
-	FILE *f = path ? fopen(path, "w") : NULL;
 	static const char *const names[] = {
 		"shop_id", "shop_name", "reason", "orders", "complaints", "complaint_rate",
 		"wilson_low", "wilson_high", "previous_rate", "change", "types_grown",
 	};
 	struct table t;
+	FILE *f = begin_tsv(dir, "alerts.tsv", &t, names, sizeof(names) / sizeof(names[0]));
 
-	free(path);
 	a->n = 0;
-	if (!f || table_begin(&t, f, TABLE_TSV, names, sizeof(names) / sizeof(names[0])) < 0) {
-		if (f)
-			fclose(f);
+	if (!f) {
 		fputs("tousu: report: cannot write alerts.tsv\n", stderr);
 		return -1;
 	}
@@ -646,16 +658,11 @@ static int write_types(struct run *run, const struct rates_out *o, const struct 
 	size_t nt = rates_config(run->shops)->n_types;
 	uint64_t orders = run->sums.orders, all = 0, by_type[RATES_MAX_TYPES + 1] = {0};
 	static const char *const names[] = {"type", "complaints", "share", "per_1000_orders"};
-	char *path = path_join(run->tmp, "types.tsv");
-	FILE *f = path ? fopen(path, "w") : NULL;
 	struct table t;
+	FILE *f = begin_tsv(run->tmp, "types.tsv", &t, names, 4);
 
-	free(path);
-	if (!f || table_begin(&t, f, TABLE_TSV, names, 4) < 0) {
-		if (f)
-			fclose(f);
+	if (!f)
 		return -1;
-	}
 	for (size_t i = 0; i < v->n; i++) {
 		for (size_t k = 0; k <= nt; k++)
 			by_type[k] += v->rows[i].counters[C_TYPES + k];
@@ -808,7 +815,7 @@ static int page_in_dir(const char *dir, const char *name, const struct page_inpu
 
 static int write_card(struct run *run, const struct rates_out *o, const struct rates_view *v)
 {
-	size_t nt = rates_config(run->shops)->n_types, len;
+	size_t nt = rates_config(run->shops)->n_types;
 	int64_t idx = shop_table_find(run->merged.shops, shop_arg, strlen(shop_arg));
 	const struct rates_row *mine = NULL;
 	double *rates = malloc((v->n + 1) * sizeof(*rates));
@@ -837,16 +844,11 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 	snprintf(trend_tsv, sizeof(trend_tsv), "shop-%s-days.tsv", file);
 
 	/* Its types, and the texts kept from tonight's export. */
-	char *path = path_join(run->tmp, name_tsv);
-	FILE *f = path ? fopen(path, "w") : NULL;
 	static const char *const tnames[] = {"type", "complaints", "examples"};
 	struct table t;
-	free(path);
-	if (!f || table_begin(&t, f, TABLE_TSV, tnames, 3) < 0) {
-		if (f)
-			fclose(f);
+	FILE *f = begin_tsv(run->tmp, name_tsv, &t, tnames, 3);
+	if (!f)
 		return -1;
-	}
 	for (size_t k = 0; k <= nt; k++) {
 		const char *ex[RATES_JOB_CARD_TEXTS];
 		size_t ne = 0;
@@ -887,7 +889,7 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 		if (rc < 0)
 			return -1;
 	} else {
-		path = path_join(run->tmp, trend_tsv);
+		char *path = path_join(run->tmp, trend_tsv);
 		f = path ? fopen(path, "w") : NULL;
 		free(path);
 		if (!f)
@@ -924,7 +926,6 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 	struct page_input pin = {
 		title, subtitle, figures, 4, NULL, 0, tables, 2, NULL, 0,
 	};
-	(void)len;
 	snprintf(html, sizeof(html), "shop-%s.html", file);
 	return page_in_dir(run->tmp, html, &pin);
 }
