@@ -862,7 +862,8 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 		table_list(&t, ex, ne);
 		table_row_end(&t);
 	}
-	if (table_end(&t) < 0 || fclose(f) != 0)
+	int rc = table_end(&t);
+	if (fclose(f) != 0 || rc < 0)
 		return -1;
 
 	/* Its days. */
@@ -883,7 +884,7 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 		days.n = keep;
 		struct rates_out so = *o;
 		so.rates = sd;
-		int rc = write_table_file(&so, &days, run->tmp, trend_tsv, TABLE_TSV);
+		rc = write_table_file(&so, &days, run->tmp, trend_tsv, TABLE_TSV);
 		rates_view_free(&days);
 		rates_free(sd);
 		if (rc < 0)
@@ -895,7 +896,8 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 		if (!f)
 			return -1;
 		fputs("#day\torders\tcomplaints\n", f);
-		fclose(f);
+		if (fclose(f) != 0)
+			return -1;
 	}
 
 	char v_rate[96], v_median[32], v_p90[32], v_orders[32], title[160], html[80];
