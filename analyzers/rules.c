@@ -543,6 +543,71 @@ static const char *gap_end(const char *p, unsigned *gap)
 }
 
 /*
+ * The top level of pattern text [p, end) (no top-level '|'), piece by
+ * piece: each literal run (literal_run: not quantified) goes to literal,
+ * each group to group (its '(' and the byte after its ')'), and classes,
+ * escapes such as \d, and quantifiers are stepped over. Every literal
+ * run is in every match; a group is, unless it is optional.
+ */
+struct top_walk {
+	void (*literal)(void *ctx, const char *lit, size_t n);
+	void (*group)(void *ctx, const char *open, const char *close);
+	void *ctx;
+};
+
+static void walk_top(const char *p, const char *end, const struct top_walk *w)
+{
+	while (p < end && *p) {
+		const char *q, *after;
+		if (*p == '(') {
+			const char *close = skip_group(p);
+			if (close > end || close[-1] != ')')
+				return;
+			if (w->group)
+				w->group(w->ctx, p, close);
+			p = close;
+		} else if (*p == '[') {
+			p = skip_class(p);
+		} else if ((q = quantifier_end(p))) {
+			/* Fix: the digits of {2} are not literal text. */
+			p = q;
+			continue;
+		} else if (*p == '\\' && p[1] && ((p[1] >= 'a' && p[1] <= 'z') ||
+						   (p[1] >= 'A' && p[1] <= 'Z') || is_digit(p[1]))) {
+			p = escape_end(p);
+		} else if (!is_meta(*p) || *p == '\\') {
+			char tmp[1024];
+			size_t k = (size_t)(end - p) < sizeof(tmp) ? literal_run(p, &after, tmp) : 0;
+			if (k && after > end)
+				k = 0;  /* ran past a group's end: cannot be */
+			p = (k && after > p) ? after : *p == '\\' ? escape_end(p) : p + char_len(p);
+			if (k)
+				w->literal(w->ctx, tmp, k);
+			continue;
+		} else {
+			p++;
+		}
+		if (p < end && is_quantifier(p) && *p != '{')
+			p++;
+	}
+}
+
+struct longest {
+	char lit[1024];
+	size_t n;
+};
+
+/* A top_walk literal callback: keeps the first of the longest. */
+static void keep_longest(void *ctx, const char *lit, size_t n)
+{
+	struct longest *l = ctx;
+	if (n > l->n) {
+		memcpy(l->lit, lit, n);
+		l->n = n;
+	}
+}
+
+/*
  * Finds the literal every match of atom (one top-level alternative) must
  * contain. Prefers the leading literal, where the match starts; else the
  * longest literal at the atom's top level. Sets *anchored and *whole.
@@ -569,45 +634,10 @@ static size_t extract_trigger(const char *atom, char *out, int *anchored, int *w
 		return n;
 	}
 
-	char best[1024];
-	size_t best_n = 0;
-	p = atom;
-	while (*p) {
-		const char *q;
-		if (*p == '(') {
-			p = skip_group(p);
-		} else if (*p == '[') {
-			p = skip_class(p);
-		} else if ((q = quantifier_end(p))) {
-			/* Fix: the digits of {2} are not literal text. */
-			p = q;
-			continue;
-		} else if (*p == '\\' && p[1]) {
-			char tmp[1024];
-			size_t k = strlen(p) < sizeof(tmp) ? literal_run(p, &end, tmp) : 0;
-			if (k > best_n) {
-				memcpy(best, tmp, k);
-				best_n = k;
-			}
-			p = (k && end > p) ? end : escape_end(p);
-			continue;
-		} else if (!is_meta(*p)) {
-			char tmp[1024];
-			size_t k = strlen(p) < sizeof(tmp) ? literal_run(p, &end, tmp) : 0;
-			if (k > best_n) {
-				memcpy(best, tmp, k);
-				best_n = k;
-			}
-			p = end > p ? end : p + char_len(p);
-			continue;
-		} else {
-			p++;
-		}
-		if (is_quantifier(p) && *p != '{')
-			p++;
-	}
-	memcpy(out, best, best_n);
-	return best_n;
+	struct longest best = {.n = 0};
+	walk_top(atom, atom + strlen(atom), &(struct top_walk){keep_longest, NULL, &best});
+	memcpy(out, best.lit, best.n);
+	return best.n;
 }
 
 /*
@@ -703,57 +733,47 @@ static void group_must(const char *p, const char *close, struct musts *ms)
 	keep_must(ms, &m);
 }
 
+struct musts_walk {
+	struct musts *ms;
+	const char *skip;     /* the trigger: not a requirement of its own */
+	size_t skip_len;
+};
+
+static void must_literal(void *ctx, const char *lit, size_t k)
+{
+	struct musts_walk *mw = ctx;
+	if (k < 2 || (k == mw->skip_len && memcmp(lit, mw->skip, k) == 0))
+		return;
+	if (k > MUST_MAX_LEN) {
+		k = MUST_MAX_LEN;  /* at a character's start */
+		while ((lit[k] & 0xC0) == 0x80)
+			k--;
+	}
+	struct must m;
+	m.score = 1000 + (int)k;
+	m.n_alts = 1;
+	m.len[0] = k;
+	memcpy(m.lit[0], lit, k);
+	keep_must(mw->ms, &m);
+}
+
+static void must_group(void *ctx, const char *open, const char *close)
+{
+	struct musts_walk *mw = ctx;
+	const char *q;
+	int optional = *close == '?' || *close == '*' ||
+		       ((q = quantifier_end(close)) && close[1] == '0');
+	if (!optional)
+		group_must(open, close, mw->ms);
+}
+
 /* The requirements of pattern text [p, end) (no top-level '|'). */
 static void find_musts(const char *p, const char *end, const char *skip, size_t skip_len,
 		       struct musts *ms)
 {
-	if (top_level_bar(p, end) != end)
-		return;
-	while (p < end && *p) {
-		const char *q, *after;
-		if (*p == '(') {
-			const char *close = skip_group(p);
-			if (close > end || close[-1] != ')')
-				return;
-			int optional = *close == '?' || *close == '*' ||
-				       ((q = quantifier_end(close)) && close[1] == '0');
-			if (!optional)
-				group_must(p, close, ms);
-			p = close;
-		} else if (*p == '[') {
-			p = skip_class(p);
-		} else if ((q = quantifier_end(p))) {
-			p = q;
-			continue;
-		} else if (*p == '\\' && p[1] && ((p[1] >= 'a' && p[1] <= 'z') ||
-						   (p[1] >= 'A' && p[1] <= 'Z') || is_digit(p[1]))) {
-			p = escape_end(p);
-		} else if (!is_meta(*p) || *p == '\\') {
-			char tmp[1024];
-			size_t k = (size_t)(end - p) < sizeof(tmp) ? literal_run(p, &after, tmp) : 0;
-			if (k && after > end)
-				k = 0;  /* ran past the group's end: cannot be */
-			p = (k && after > p) ? after : *p == '\\' ? escape_end(p) : p + char_len(p);
-			if (k < 2 || (k == skip_len && memcmp(tmp, skip, k) == 0))
-				continue;
-			if (k > MUST_MAX_LEN) {
-				k = MUST_MAX_LEN;  /* at a character's start */
-				while ((tmp[k] & 0xC0) == 0x80)
-					k--;
-			}
-			struct must m;
-			m.score = 1000 + (int)k;
-			m.n_alts = 1;
-			m.len[0] = k;
-			memcpy(m.lit[0], tmp, k);
-			keep_must(ms, &m);
-			continue;
-		} else {
-			p++;
-		}
-		if (p < end && is_quantifier(p) && *p != '{')
-			p++;
-	}
+	struct musts_walk mw = {ms, skip, skip_len};
+	if (top_level_bar(p, end) == end)
+		walk_top(p, end, &(struct top_walk){must_literal, must_group, &mw});
 }
 
 /*
