@@ -8,8 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyzers/stats.h"
-
 #define CHUNK (16u << 10)         /* a part's buffer, written as one chunk */
 #define MAX_KEY 65535
 #define KEPT_TEXTS 3
@@ -151,7 +149,7 @@ struct chats {
 	/* With complaints: markers for "S and B chatted", the abusive texts.
 	 * Without, only the counts per shop are kept. */
 	int evidence;
-	uint64_t abusive_counts, *shop_abusive;
+	uint64_t *shop_abusive;
 	size_t n_shop_abusive;
 };
 
@@ -443,7 +441,6 @@ int chats_add_abusive(struct chats *c, uint32_t shop, int64_t time, const char *
 		      size_t buyer_len, const char *text, size_t text_len, struct error *err)
 {
 	size_t bl = buyer_len > MAX_KEY ? MAX_KEY : buyer_len;
-	c->abusive_counts++;
 	if (!c->evidence) {
 		if (shop >= c->n_shop_abusive) {
 			size_t n = c->n_shop_abusive ? 2 * c->n_shop_abusive : 1024;
