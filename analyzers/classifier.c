@@ -344,6 +344,7 @@ struct matcher *matcher_new(const struct classifier *c, uint32_t match_limit)
 void matcher_want_origin(struct matcher *m)
 {
 	m->want_origin = 1;
+	m->cap = 0;  /* the buffers are sized again at the next text, origin[] too */
 }
 
 void matcher_free(struct matcher *m)
@@ -667,13 +668,13 @@ int classify_text(struct matcher *m, const char *text, size_t len,
 		char *f = realloc(m->folded, cap);
 		if (f)
 			m->folded = f;
-		uint32_t *o = realloc(m->origin, (cap + 1) * sizeof(*o));
+		uint32_t *o = m->want_origin ? realloc(m->origin, (cap + 1) * sizeof(*o)) : NULL;
 		if (o)
 			m->origin = o;
 		struct text_char *ch = realloc(m->chars, cap * sizeof(*ch));
 		if (ch)
 			m->chars = ch;
-		if (!f || !o || !ch)
+		if (!f || (m->want_origin && !o) || !ch)
 			return -1;
 		m->cap = cap;
 	}
