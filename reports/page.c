@@ -617,6 +617,18 @@ static void write_head(struct writer *w, const struct page_input *in)
 	w_str(w, "</header>\n");
 }
 
+/* A link to the section "<what>-<index>", named by its title. */
+static void w_nav_link(struct writer *w, const char *what, size_t index, const char *title)
+{
+	w_str(w, "<a href=\"#");
+	w_str(w, what);
+	w_str(w, "-");
+	w_u64(w, index);
+	w_str(w, "\">");
+	w_name(w, title, what, index);
+	w_str(w, "</a>");
+}
+
 static void write_nav(struct writer *w, const struct page_input *in)
 {
 	if (!in->n_notes && !in->n_charts && !in->n_tables)
@@ -624,20 +636,10 @@ static void write_nav(struct writer *w, const struct page_input *in)
 	w_str(w, "<nav>");
 	if (in->n_notes)
 		w_str(w, "<a href=\"#left-out\">What was left out</a>");
-	for (size_t i = 0; i < in->n_charts; i++) {
-		w_str(w, "<a href=\"#chart-");
-		w_u64(w, i + 1);
-		w_str(w, "\">");
-		w_name(w, in->charts[i].title, "chart", i + 1);
-		w_str(w, "</a>");
-	}
-	for (size_t i = 0; i < in->n_tables; i++) {
-		w_str(w, "<a href=\"#table-");
-		w_u64(w, i + 1);
-		w_str(w, "\">");
-		w_name(w, in->tables[i].title, "table", i + 1);
-		w_str(w, "</a>");
-	}
+	for (size_t i = 0; i < in->n_charts; i++)
+		w_nav_link(w, "chart", i + 1, in->charts[i].title);
+	for (size_t i = 0; i < in->n_tables; i++)
+		w_nav_link(w, "table", i + 1, in->tables[i].title);
 	w_str(w, "</nav>\n");
 }
 
