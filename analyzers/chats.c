@@ -274,6 +274,21 @@ static int spool_put(struct spool *s, unsigned k, const void *data, size_t n,
 	return 0;
 }
 
+/* Reads chunk ch back into to (ch->len bytes). */
+static int read_chunk(const struct spool *s, const struct chunk *ch, char *to, struct error *err)
+{
+	for (size_t done = 0; done < ch->len;) {
+		ssize_t r = pread(s->fd, to + done, ch->len - done, (off_t)(ch->off + done));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return error_set(err, "", "cannot read a temporary file back: %s",
+					 r < 0 ? strerror(errno) : "it is shorter than written");
+		done += (size_t)r;
+	}
+	return 0;
+}
+
 /* Part k's bytes, read back whole into *data (of *cap bytes, grown). */
 static int spool_read(struct spool *s, unsigned k, char **data, size_t *cap, size_t *len,
 		      struct error *err)
@@ -289,16 +304,8 @@ static int spool_read(struct spool *s, unsigned k, char **data, size_t *cap, siz
 	size_t at = 0;
 	for (uint32_t id = s->first[k]; id; id = s->chunks[id - 1].next) {
 		const struct chunk *ch = &s->chunks[id - 1];
-		for (size_t done = 0; done < ch->len;) {
-			ssize_t r = pread(s->fd, *data + at + done, ch->len - done,
-					  (off_t)(ch->off + done));
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				return error_set(err, "", "cannot read a temporary file back: %s",
-						 r < 0 ? strerror(errno) : "it is shorter than written");
-			done += (size_t)r;
-		}
+		if (read_chunk(s, ch, *data + at, err) < 0)
+			return -1;
 		at += ch->len;
 	}
 	if (s->len[k])
@@ -1362,18 +1369,8 @@ static int sum_shops(struct runner *w, unsigned k)
 		unsigned part = i * w->n_blocks + k;
 		for (uint32_t id = sp->first[part]; id; id = sp->chunks[id - 1].next) {
 			const struct chunk *ch = &sp->chunks[id - 1];
-			for (size_t done = 0; done < ch->len;) {
-				ssize_t r = pread(sp->fd, w->chunk + done, ch->len - done,
-						  (off_t)(ch->off + done));
-				if (r < 0 && errno == EINTR)
-					continue;
-				if (r <= 0)
-					return error_set(&w->err, "", "cannot read a temporary file "
-							 "back: %s", r < 0 ? strerror(errno)
-							 : "it is shorter than written");
-				done += (size_t)r;
-			}
-			if (count_times(w, from, w->chunk, ch->len) < 0)
+			if (read_chunk(sp, ch, w->chunk, &w->err) < 0 ||
+			    count_times(w, from, w->chunk, ch->len) < 0)
 				return -1;
 		}
 		if (sp->len[part] && count_times(w, from, sp->buf[part], sp->len[part]) < 0)
