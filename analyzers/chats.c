@@ -1502,8 +1502,8 @@ int chats_run(struct chats *c, struct chat_shop *out, size_t n_shops,
 		}
 	}
 	/* Sessions, then (their contacts all spooled) each shop and buyer's
-	 * contacts: one part per runner at a time. */
-	/* Then the shops' sums, a block of shops at a time. */
+	 * contacts: one part per runner at a time; then the shops' sums, a
+	 * block of shops at a time. */
 	for (int phase = 0; phase < 3; phase++) {
 		next = 0;
 		for (unsigned i = 0; i < n; i++) {

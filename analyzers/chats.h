@@ -24,12 +24,15 @@
  * bytes once and then its rows' times and kinds, to one of n_parts parts
  * (all in one temporary file) by a hash of its session; chats_run() loads
  * one part per thread at a time, groups its runs by session, sorts each
- * session's rows and walks them, then spools every seller-initiated contact
- * to parts by shop and buyer, and walks those. So memory holds a part per
- * thread, not the export (choose n_parts so that a part of the input fits;
- * the command takes it from the input's size), plus, per shop, its counters
- * and a count per distinct first-response second (for the median), plus
- * the abusive messages' texts when there are complaints to weigh them for.
+ * session's rows and walks them, spooling every seller-initiated contact
+ * to parts by shop and buyer and every first response to parts by block of
+ * shops; then it walks the contacts' parts, and last counts each block's
+ * first responses per distinct second (for the median and p90). So memory
+ * holds a part per thread, not the export (choose n_parts so that a part of
+ * the input fits; the command takes it from the input's size), plus, per
+ * thread, every shop's counters and one block of shops' response counts,
+ * plus the abusive messages' texts when there are complaints to weigh them
+ * for.
  *
  * chats_add and chats_add_abusive are not thread-safe (callers serialise
  * each), but one thread may add rows while another adds abusive messages.
