@@ -599,7 +599,7 @@ int chats_job(const struct chats_params *p, FILE *shops_out, FILE *evidence_out)
 		status = EXIT_DATA;
 		goto out;
 	}
-	if (evidence_out && p->complaint_files && p->complaint_files->n) {
+	if (r.evidence) {
 		cr.run = &r;
 		cr.m = matcher_new(p->classifier, p->match_limit);
 		if (!cr.m) {
