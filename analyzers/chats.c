@@ -1135,19 +1135,6 @@ out:
 	return rc;
 }
 
-static int cmp_abusive(const void *pa, const void *pb)
-{
-	const struct abusive *a = pa, *b = pb;
-	if (a->shop != b->shop)
-		return (a->shop > b->shop) - (a->shop < b->shop);
-	int c = cmp_mem(a->buyer, a->buyer_len, b->buyer, b->buyer_len);
-	if (c)
-		return c;
-	if (a->time != b->time)
-		return (a->time > b->time) - (a->time < b->time);
-	return strcmp(a->text, b->text);
-}
-
 /* (shop, buyer, time) of a against key's. */
 static int cmp_abusive_key(const struct abusive *a, const struct abusive *key)
 {
@@ -1157,6 +1144,14 @@ static int cmp_abusive_key(const struct abusive *a, const struct abusive *key)
 	if (c)
 		return c;
 	return (a->time > key->time) - (a->time < key->time);
+}
+
+/* Shop, buyer, time, then text. */
+static int cmp_abusive(const void *pa, const void *pb)
+{
+	const struct abusive *a = pa, *b = pb;
+	int c = cmp_abusive_key(a, b);
+	return c ? c : strcmp(a->text, b->text);
 }
 
 /* Attitude complaints: the abusive messages from S to B in the window. */
