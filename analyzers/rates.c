@@ -568,6 +568,16 @@ int rates_order_better(const struct shop_table *shops, const void *a, const void
 	return shop_table_cmp(shops, y.shop, x.shop) < 0;
 }
 
+int rates_add_joined(struct rates *r, const void *left, const void *right)
+{
+	struct rates_complaint c;
+	struct rates_order_match m = {0, RATES_NO_SHOP, RATES_NO_TIME};
+	rates_complaint_unpack(left, &c);
+	if (right)
+		rates_order_unpack(right, &m);
+	return rates_add_complaint(r, &c, &m) < 0;
+}
+
 /* ---- names ---- */
 
 int rates_see_name(struct rates *r, uint32_t shop, const char *name, size_t len, int64_t t)

@@ -128,6 +128,13 @@ int rates_order_better(const struct shop_table *shops, const void *a, const void
 
 struct rates;
 
+/*
+ * join.h's on_pair for these records: the packed complaint left, with its
+ * packed order right (NULL: none), added into r. Non-zero (out of memory)
+ * stops the join.
+ */
+int rates_add_joined(struct rates *r, const void *left, const void *right);
+
 /* "shop", "day", "shop,type", ... to a grouping; -1 if none. */
 int rates_by_parse(const char *name, enum rates_by *out);
 const char *rates_by_name(enum rates_by by);

@@ -502,14 +502,9 @@ static int better_order(void *ctx, const void *a, const void *b)
 static int on_pair(void *ctx, const void *left, size_t left_len, const void *right)
 {
 	struct rates_job *job = ctx;
-	struct rates_complaint c;
-	struct rates_order_match m = {0};
 
 	(void)left_len;
-	rates_complaint_unpack(left, &c);
-	if (right)
-		rates_order_unpack(right, &m);
-	return rates_add_complaint(job->rates, &c, &m) < 0;
+	return rates_add_joined(job->rates, left, right);
 }
 
 int rates_job_join(struct rates_job *job)

@@ -223,13 +223,8 @@ static int better_order(void *ctx, const void *a, const void *b)
 static int on_pair(void *ctx, const void *left, size_t left_len, const void *right)
 {
 	struct run *run = ctx;
-	struct rates_complaint c;
-	struct rates_order_match m = {0, RATES_NO_SHOP, RATES_NO_TIME};
 	assert_int_equal(left_len, RATES_COMPLAINT_BYTES);
-	rates_complaint_unpack(left, &c);
-	if (right)
-		rates_order_unpack(right, &m);
-	return rates_add_complaint(run->r, &c, &m) != 0;
+	return rates_add_joined(run->r, left, right);
 }
 
 static void join_now(struct run *run)
