@@ -99,10 +99,7 @@ struct chats_run {
 	char *mail_spare;            /* the reading thread's side of the mailbox */
 	size_t mail_spare_cap;
 	unsigned until_mail;
-	/* The last row's shop and the day of its sent_at: rows come in runs. */
-	char shop_key[64];
-	size_t shop_len;             /* 0: none */
-	uint32_t shop_idx;
+	/* The day of the last row's sent_at: rows come in runs. */
 	char day[11];
 	int have_day;
 	int64_t day_base;
@@ -264,21 +261,13 @@ static int on_chat(void *ctx, const struct export_row *row)
 		r->bad_sender++;
 		return 0;
 	}
-	if (len == r->shop_len && !memcmp(shop, r->shop_key, len)) {
-		c.shop = r->shop_idx;
-	} else {
-		int64_t idx = shop_table_intern(r->shops, shop, len);
-		if (idx < 0) {
-			r->failed = 1;
-			return 1;
-		}
-		c.shop = (uint32_t)idx;
-		r->shop_len = len <= sizeof(r->shop_key) ? len : 0;
-		if (r->shop_len) {
-			memcpy(r->shop_key, shop, len);
-			r->shop_idx = c.shop;
-		}
+	/* Rows come in runs of a shop: shop_table_intern tries the last key first. */
+	int64_t idx = shop_table_intern(r->shops, shop, len);
+	if (idx < 0) {
+		r->failed = 1;
+		return 1;
 	}
+	c.shop = (uint32_t)idx;
 	if (!channel || (channel_len == 6 && !memcmp(channel, "旺旺", 6)))
 		c.channel = CHANNEL_CHAT;
 	else
