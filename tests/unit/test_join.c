@@ -20,24 +20,11 @@
 
 #include "analyzers/join.h"
 #include "formats/error.h"
+#include "tests/unit/rng.h"
 
 #define RIGHT_BYTES 12               /* like an order: rank (8) and serial (4) */
 #define LEFT_BYTES 25                /* like a complaint */
 #define KEY_BYTES 20
-
-/* xorshift64*: fixed seeds, the same numbers on every machine. */
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
-
-static uint64_t rng_below(uint64_t *s, uint64_t n)
-{
-	return rng_next(s) % n;
-}
 
 static void put_u32(unsigned char *p, uint32_t v)
 {

@@ -26,26 +26,13 @@
 #include "analyzers/shop_table.h"
 #include "formats/error.h"
 #include "formats/timeparse.h"
+#include "tests/unit/rng.h"
 
 #define NT 3
 static const char *const type_ids[NT] = {"fake_shipment", "quality", "harassment"};
 #define RULES 0x9e3779b97f4a7c15ULL  /* the rule set's fingerprint, as rules_fingerprint() */
 #define DAY 86400
 #define N_KEYS 8
-
-/* xorshift64*: fixed seeds, the same numbers on every machine. */
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
-
-static uint64_t rng_below(uint64_t *s, uint64_t n)
-{
-	return rng_next(s) % n;
-}
 
 /* ---- rows, as the exports give them ---- */
 

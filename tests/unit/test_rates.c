@@ -22,6 +22,7 @@
 #include "analyzers/rates.h"
 #include "analyzers/shop_table.h"
 #include "formats/timeparse.h"
+#include "tests/unit/rng.h"
 
 #define NT 3                        /* types 0, 1, 2; type 3 is `other` */
 #define W RATES_COUNTERS(NT)
@@ -192,20 +193,6 @@ static uint64_t n_cells(const struct rates *r)
 	struct cells cs = all_cells(r);
 	free(cs.v);
 	return cs.n;
-}
-
-/* xorshift64*: fixed seeds, the same numbers on every machine. */
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
-
-static uint64_t rng_below(uint64_t *s, uint64_t n)
-{
-	return rng_next(s) % n;
 }
 
 /* ---- small pure functions ---- */
