@@ -671,6 +671,8 @@ static int run_chats(int argc, char **argv)
 		      "FILE...)\n", stderr);
 		goto out;
 	}
+	if (cmd_stdin_once("chats", (const struct strlist *[]){&chat_files, &complaint_files}, 2) < 0)
+		goto out;
 	if (input_flags_apply(&in, &eo, &err) < 0) {
 		error_print(stderr, &err);
 		goto out;

@@ -59,6 +59,13 @@ size_t cmd_threads(uint64_t requested);
 uint32_t cmd_match_limit(uint64_t requested);
 
 /*
+ * Standard input can be read once: 0 when "-" is at most one file of the
+ * n lists (a list the command reads twice is passed twice), else -1 after
+ * saying so for command name.
+ */
+int cmd_stdin_once(const char *name, const struct strlist *const *lists, size_t n);
+
+/*
  * Flushes and closes stdout; returns EXIT_DATA with a message if any write
  * failed (a full disk must never pass for success), else status.
  */

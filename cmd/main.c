@@ -39,6 +39,19 @@ static void print_help(FILE *out)
 	      "exit status: 0 success, 1 data or runtime error, 2 usage error.\n", out);
 }
 
+int cmd_stdin_once(const char *name, const struct strlist *const *lists, size_t n)
+{
+	size_t uses = 0;
+	for (size_t l = 0; l < n; l++)
+		for (size_t i = 0; i < lists[l]->n; i++)
+			uses += !strcmp(lists[l]->items[i], "-");
+	if (uses <= 1)
+		return 0;
+	fprintf(stderr, "tousu: %s: standard input (-) can be read only once: name a file "
+		"for the other exports\n", name);
+	return -1;
+}
+
 size_t cmd_threads(uint64_t requested)
 {
 	if (requested == UINT64_MAX) {

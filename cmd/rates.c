@@ -80,13 +80,7 @@ static int run_rates(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out;
 	}
-	size_t stdin_uses = 0;
-	for (size_t i = 0; i < orders.n; i++)
-		stdin_uses += !strcmp(orders.items[i], "-");
-	for (size_t i = 0; i < complaints.n; i++)
-		stdin_uses += !strcmp(complaints.items[i], "-");
-	if (stdin_uses > 1) {
-		fputs("tousu: rates: standard input (-) can be only one of the exports\n", stderr);
+	if (cmd_stdin_once("rates", (const struct strlist *[]){&orders, &complaints}, 2) < 0) {
 		status = EXIT_USAGE;
 		goto out;
 	}

@@ -1066,6 +1066,12 @@ static int run_report(int argc, char **argv)
 		      stderr);
 		goto out;
 	}
+	/* With --chats the complaints are read twice: for the rates, and for
+	 * the chats' evidence. */
+	if (cmd_stdin_once("report", (const struct strlist *[]){&order_files, &complaint_files,
+								&chat_files, &complaint_files},
+			   chat_files.n ? 4 : 3) < 0)
+		goto out;
 	if (input_flags_apply(&in, &eo, &err) < 0) {
 		error_print(stderr, &err);
 		goto out;

@@ -60,3 +60,13 @@ for bad in "--threshold nan" "--threshold pnan" "--jump -1" "--jump nan"; do
 		> /dev/null 2> err.txt || rc=$?
 	echo "$bad: exit $rc"
 done
+# Standard input is read once: with --chats the complaints are read twice
+# (rates, then the chats' evidence), so "-" there would lose the evidence.
+rc=0
+"$TOUSU" report --out stdin --date 2026-10-31 --orders "$o" --complaints - \
+	--chats "$REPO/samples/chats.csv" < "$c" > /dev/null 2> err.txt || rc=$?
+echo "complaints on stdin with --chats: exit $rc: $(cat err.txt)"
+test ! -e stdin/2026-10-31 && echo "no report written"
+rc=0
+"$TOUSU" chats --chats - --complaints - < /dev/null > /dev/null 2> err.txt || rc=$?
+echo "chats and complaints both on stdin: exit $rc: $(cat err.txt)"
