@@ -58,6 +58,10 @@ size_t cmd_threads(uint64_t requested);
 /* --match-limit N as a PCRE2 limit (0 stays 0: the default). */
 uint32_t cmd_match_limit(uint64_t requested);
 
+/* Creates dir and the folders above it; 0, or -1 with err naming the
+ * folder that could not be made. */
+int cmd_mkdir_p(const char *dir, struct error *err);
+
 /*
  * Standard input can be read once: 0 when "-" is at most one file of the
  * n lists (a list the command reads twice is passed twice), else -1 after

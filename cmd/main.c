@@ -3,9 +3,11 @@
  * `tousu --help` and `tousu --version`.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
@@ -37,6 +39,28 @@ static void print_help(FILE *out)
 		fprintf(out, "  %-10s  %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\n'tousu COMMAND --help' describes a command's options.\n"
 	      "exit status: 0 success, 1 data or runtime error, 2 usage error.\n", out);
+}
+
+int cmd_mkdir_p(const char *dir, struct error *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
+		return error_set(err, dir, "path too long");
+	for (char *p = path + 1;; p++) {
+		if (*p && *p != '/')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(path, 0777) != 0 && errno != EEXIST)
+			return error_set(err, path, "cannot create directory: %s", strerror(errno));
+		*p = c;
+		if (!c)
+			break;
+	}
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return error_set(err, dir, "not a directory");
+	return 0;
 }
 
 int cmd_stdin_once(const char *name, const struct strlist *const *lists, size_t n)

@@ -103,21 +103,6 @@ static char *path_join(const char *a, const char *b)
 	return p;
 }
 
-static int mkdir_p(const char *path)
-{
-	char buf[4096];
-	if (strlen(path) >= sizeof(buf))
-		return -1;
-	strcpy(buf, path);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
 
 static int remove_tree(const char *path)
 {
@@ -1118,9 +1103,12 @@ static int run_report(int argc, char **argv)
 	 * an unwritable DIR fails now and not after an hour. */
 	state = path_join(out_dir, "state/partials");
 	lock_path = path_join(out_dir, ".lock");
-	if (!state || !lock_path || mkdir_p(state) < 0) {
-		fprintf(stderr, "tousu: report: cannot create %s: %s\n", state ? state : out_dir,
-			strerror(errno));
+	if (!state || !lock_path) {
+		fputs("tousu: report: out of memory\n", stderr);
+		goto out;
+	}
+	if (cmd_mkdir_p(state, &err) < 0) {
+		error_print(stderr, &err);
 		goto out;
 	}
 	lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);

@@ -645,28 +645,6 @@ struct out_config {
 	struct pool *pool;
 };
 
-static int mkdir_p(const char *dir, struct error *err)
-{
-	char path[PATH_MAX];
-	struct stat st;
-	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
-		return error_set(err, dir, "path too long");
-	for (char *p = path + 1;; p++) {
-		if (*p && *p != '/')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(path, 0777) != 0 && errno != EEXIST)
-			return error_set(err, path, "cannot create directory: %s", strerror(errno));
-		*p = c;
-		if (!c)
-			break;
-	}
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		return error_set(err, dir, "not a directory");
-	return 0;
-}
-
 static int out_open(struct out *o, const char *name, const struct out_config *c,
 		    struct error *err)
 {
@@ -2360,7 +2338,7 @@ static int run(int argc, char **argv)
 		goto done;
 	}
 	calibrate_complaints(g);
-	if (mkdir_p(out_dir, &err))
+	if (cmd_mkdir_p(out_dir, &err))
 		goto done;
 	if (gzip && pool_start(&pool, (int)threads, (int)level, &err)) {
 		pool_up = 1;
