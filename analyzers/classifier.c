@@ -467,12 +467,12 @@ static int filter_pass(const uint16_t *f, const uint64_t *sig)
 	f += n;
 	unsigned groups = *f++;
 	for (unsigned g = 0; g < groups; g++) {
-		unsigned alts = *f++, pass = 0;
-		/* No early exit: a short branch-free loop is cheaper. */
-		for (unsigned a = 0; a < alts; a++, f += 2)
-			pass |= sig_has(sig, f[0]) & sig_has(sig, f[1]);
-		if (!pass)
+		unsigned alts = *f++, a = 0;
+		while (a < alts && !(sig_has(sig, f[2 * a]) & sig_has(sig, f[2 * a + 1])))
+			a++;
+		if (a == alts)
 			return 0;
+		f += 2 * alts;
 	}
 	return 1;
 }
