@@ -584,28 +584,21 @@ static int by_start(const void *a, const void *b)
 	return x->atom < y->atom ? -1 : x->atom > y->atom;
 }
 
-static void decide(struct matcher *m, struct classification *out)
+/*
+ * Keeps, in m->kept, the hits of one round (includes and severe patterns,
+ * or fallbacks) that no exclude of their type voids, and adds their types
+ * to out. Returns how many it kept.
+ */
+static size_t keep_hits(struct matcher *m, struct classification *out, int fallback,
+			uint64_t *severe_types)
 {
 	const struct rule_set *rs = m->c->rs;
 	size_t kept = 0;
-	uint64_t severe_types = 0;
 
-	/* Few hits per text: insertion sort beats qsort's call overhead. */
-	if (m->n_hits > 64)
-		qsort(m->hits, m->n_hits, sizeof(m->hits[0]), by_start);
-	for (size_t i = 1; i < m->n_hits && m->n_hits <= 64; i++) {
-		struct hit h = m->hits[i];
-		size_t j = i;
-		while (j > 0 && by_start(&m->hits[j - 1], &h) > 0) {
-			m->hits[j] = m->hits[j - 1];
-			j--;
-		}
-		m->hits[j] = h;
-	}
 	for (size_t i = 0; i < m->n_hits; i++) {
 		const struct hit *h = &m->hits[i];
 		const struct rule_atom *a = rules_atom(rs, h->atom);
-		if (a->kind == ATOM_EXCLUDE)
+		if (a->kind == ATOM_EXCLUDE || (a->kind == ATOM_FALLBACK) != fallback)
 			continue;
 		int void_ = 0;
 		/* Sorted by start: no later hit can contain this one. */
@@ -620,8 +613,32 @@ static void decide(struct matcher *m, struct classification *out)
 		m->kept[kept++] = *h;
 		out->types |= 1ull << a->type;
 		if (a->kind == ATOM_SEVERE)
-			severe_types |= 1ull << a->type;
+			*severe_types |= 1ull << a->type;
 	}
+	return kept;
+}
+
+static void decide(struct matcher *m, struct classification *out)
+{
+	const struct rule_set *rs = m->c->rs;
+	uint64_t severe_types = 0;
+
+	/* Few hits per text: insertion sort beats qsort's call overhead. */
+	if (m->n_hits > 64)
+		qsort(m->hits, m->n_hits, sizeof(m->hits[0]), by_start);
+	for (size_t i = 1; i < m->n_hits && m->n_hits <= 64; i++) {
+		struct hit h = m->hits[i];
+		size_t j = i;
+		while (j > 0 && by_start(&m->hits[j - 1], &h) > 0) {
+			m->hits[j] = m->hits[j - 1];
+			j--;
+		}
+		m->hits[j] = h;
+	}
+	/* Fallbacks count only when no include or severe pattern did. */
+	size_t kept = keep_hits(m, out, 0, &severe_types);
+	if (!out->types)
+		kept = keep_hits(m, out, 1, &severe_types);
 
 	out->primary = -1;
 	for (size_t i = 0; i < kept; i++) {

@@ -1044,6 +1044,8 @@ static void key_value(struct loader *ld, char *s)
 		add_pattern(ld, ATOM_EXCLUDE, value);
 	else if (!strcmp(key, "severe"))
 		add_pattern(ld, ATOM_SEVERE, value);
+	else if (!strcmp(key, "fallback"))
+		add_pattern(ld, ATOM_FALLBACK, value);
 	else if (!strcmp(key, "label"))
 		set_string(&ty->label, value);
 	else if (!strcmp(key, "platform"))

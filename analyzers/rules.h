@@ -14,6 +14,7 @@
  *	include  = 质量(?:问题|差)|掉色|开线      a PCRE2 pattern; any hit tags the type
  *	exclude  = 没有质量问题    voids this type's hits that lie inside its match
  *	severe   = 冥币|寿衣       a hit tags the type and marks it severe
+ *	fallback = 质量            counts only when no include or severe counted
  *
  * Patterns are PCRE2 in UTF + UCP mode, caseless, matched against text
  * folded by textfold.h (simplified characters, half-width ASCII, ...); the
@@ -51,7 +52,10 @@
 #define RULES_MAX_MUSTS 4
 #define RULES_MAX_MUST_ALTS 32
 
-enum atom_kind { ATOM_INCLUDE, ATOM_EXCLUDE, ATOM_SEVERE };
+/* A fallback is an include that counts only when no include or severe
+ * pattern of any type counted: broad words ("物流") that would be wrong
+ * beside a specific complaint but are better than `other` alone. */
+enum atom_kind { ATOM_INCLUDE, ATOM_EXCLUDE, ATOM_SEVERE, ATOM_FALLBACK };
 
 struct rule_type {
 	char *id;

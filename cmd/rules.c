@@ -96,7 +96,8 @@ static void explain_one(struct matcher *m, const struct rule_set *rs,
 		const struct hit *h = &c.hits[i];
 		const struct rule_atom *a = rules_atom(rs, h->atom);
 		printf("  %-16s %-8s \"%.*s\" at %u  %s:%u  %s%s\n", rules_type(rs, a->type)->id,
-		       a->kind == ATOM_SEVERE ? "severe" : "include", (int)(h->end - h->start),
+		       a->kind == ATOM_SEVERE ? "severe" : a->kind == ATOM_FALLBACK ? "fallback" : "include",
+		       (int)(h->end - h->start),
 		       c.folded + h->start, h->start, a->file, a->line, a->pattern,
 		       a == c.decider ? "  (decided)" : "");
 	}

@@ -309,10 +309,12 @@ static struct ref_result ref_classify(struct ref *r, const char *s, size_t len)
 	}
 	qsort(r->hits, n, sizeof(*r->hits), hit_order);
 
+	/* Fallbacks, in a second round, only when the first kept nothing. */
+	for (int fallback = 0; fallback < 2 && !out.types; fallback++)
 	for (size_t i = 0; i < n; i++) {
 		const struct hit *h = &r->hits[i];
 		const struct rule_atom *a = rules_atom(rs, h->atom);
-		if (a->kind == ATOM_EXCLUDE)
+		if (a->kind == ATOM_EXCLUDE || (a->kind == ATOM_FALLBACK) != fallback)
 			continue;
 		int voided = 0;
 		for (size_t j = 0; j < n; j++) {
@@ -599,12 +601,13 @@ static void test_property_random_rules(void **state)
 						"[t%zu]\npriority = %d\npoints = %d\nsevere_points = %d\n",
 						t, (int)(rng() % 3), (int)(rng() % 3) * 5,
 						(int)(rng() % 2) * 9);
-			static const char *const keys[] = {"include", "include", "exclude", "severe"};
+			static const char *const keys[] = {"include", "include", "exclude", "severe",
+							   "fallback"};
 			size_t lines = 1 + (size_t)(rng() % 4);
 			for (size_t l = 0; l < lines; l++) {
 				random_valid_pattern(pattern, sizeof(pattern));
 				len += (size_t)snprintf(rules + len, sizeof(rules) - len, "%s = %s\n",
-							l ? keys[rng() % 4] : "include", pattern);
+							l ? keys[rng() % 5] : "include", pattern);
 			}
 		}
 		assert_true(len < sizeof(rules));
@@ -765,6 +768,35 @@ static void test_exclude_voids_only_inside_same_type(void **state)
 	assert_int_equal(c.types, bit(&f, "quality"));
 	c = classify(&f, "没有质量");
 	assert_int_equal(c.types, 0);
+	teardown(&f);
+}
+
+/* A fallback tags its type only when no include or severe pattern counted,
+ * and an exclude voids it like an include. */
+static void test_fallback(void **state)
+{
+	(void)state;
+	struct fixture f = setup("[quality]\npriority = 50\ninclude = 掉色\nfallback = 质量\n"
+				 "exclude = 没有质量问题\n"
+				 "[logistics]\npriority = 40\ninclude = 快递慢\nfallback = 物流\n", 0);
+	struct classification c = classify(&f, "质量不好");
+	assert_int_equal(c.types, bit(&f, "quality"));
+	assert_int_equal(c.n_hits, 1);
+	assert_string_equal(c.decider->pattern, "质量");
+	/* Both fallbacks count when nothing else did; the priority decides. */
+	c = classify(&f, "物流和质量");
+	assert_int_equal(c.types, bit(&f, "quality") | bit(&f, "logistics"));
+	assert_int_equal(c.primary, type_of(&f, "quality"));
+	/* An include of another type silences every fallback. */
+	c = classify(&f, "快递慢,质量也一般");
+	assert_int_equal(c.types, bit(&f, "logistics"));
+	assert_int_equal(c.n_hits, 1);
+	/* A voided include does not count: the fallbacks get their turn. */
+	c = classify(&f, "没有质量问题,物流");
+	assert_int_equal(c.types, bit(&f, "logistics"));
+	c = classify(&f, "没有质量问题");
+	assert_int_equal(c.types, 0);
+	assert_int_equal(c.primary, -1);
 	teardown(&f);
 }
 
@@ -1169,6 +1201,7 @@ int main(void)
 		cmocka_unit_test(test_types_primary_decider),
 		cmocka_unit_test(test_priority_ties_earliest_hit),
 		cmocka_unit_test(test_exclude_voids_only_inside_same_type),
+		cmocka_unit_test(test_fallback),
 		cmocka_unit_test(test_severe),
 		cmocka_unit_test(test_points_order_independent),
 		cmocka_unit_test(test_match_limit),
