@@ -1,5 +1,5 @@
 #!/bin/sh
-# resolve.sh EVAL.tsv DATA_DIR [tune|holdout|holdout2|holdout3|holdout4|all]
+# resolve.sh EVAL.tsv DATA_DIR [tune|holdout|holdout2|holdout3|holdout4|holdout5|all]
 #
 # Prints the labelled evaluation set as "text<TAB>types" lines, after a
 # "#text<TAB>types" header. Rows whose source is "written" carry their text in
@@ -11,7 +11,7 @@
 # 2 usage error.
 
 usage() {
-    echo "usage: resolve.sh EVAL.tsv DATA_DIR [tune|holdout|holdout2|holdout3|holdout4|all]" >&2
+    echo "usage: resolve.sh EVAL.tsv DATA_DIR [tune|holdout|holdout2|holdout3|holdout4|holdout5|all]" >&2
     exit 2
 }
 
@@ -20,7 +20,7 @@ eval_file=$1
 data_dir=$2
 split=${3:-all}
 case $split in
-    tune|holdout|holdout2|holdout3|holdout4|all) ;;
+    tune|holdout|holdout2|holdout3|holdout4|holdout5|all) ;;
     *) usage ;;
 esac
 if [ ! -r "$eval_file" ]; then
@@ -122,7 +122,7 @@ $0 == "" { next }
 {
     sub(/\r$/, "")
     if (NF < 4) die(evalname ":" NR ": expected 5 tab-separated fields, found " NF)
-    if ($2 != "tune" && $2 != "holdout" && $2 != "holdout2" && $2 != "holdout3" && $2 != "holdout4") die(evalname ":" NR ": bad split \"" $2 "\"")
+    if ($2 != "tune" && $2 != "holdout" && $2 != "holdout2" && $2 != "holdout3" && $2 != "holdout4" && $2 != "holdout5") die(evalname ":" NR ": bad split \"" $2 "\"")
     n++
     row_split[n] = $2; row_src[n] = $3; row_types[n] = $4; row_text[n] = $5
     row_where[n] = evalname ":" NR
