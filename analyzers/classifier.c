@@ -8,14 +8,20 @@
 
 /*
  * The trigger index. Triggers are keyed by their first two code points (a
- * one-character trigger by its code point and ONE_CP), so a text position
- * costs one bitmap test and, on a hit, a lookup or two that lead to the few
- * triggers that can start there. Entries carry the trigger's first 16 bytes
- * and what the atom needs besides (its requirements, as character bits of
- * the text's signature), so the scan touches no atom until a trigger
- * matches and the text has what the rest of the atom needs.
+ * one-character trigger by its code point alone), so a text position costs
+ * one bitmap test and, on a hit, a lookup or two that lead to the few
+ * triggers that can start there. A pair that starts many triggers (没有
+ * starts 185) is split: its triggers of three or more characters are keyed
+ * by their first three, found through the pair's bucket, so a common pair
+ * in the text does not walk every trigger it starts. Entries carry the
+ * trigger's first 16 bytes and what the atom needs besides (its
+ * requirements, as character bits of the text's signature), so the scan
+ * touches no atom until a trigger matches and the text has what the rest of
+ * the atom needs.
  */
-#define ONE_CP 0xFFFFFFFFu
+#define KEY_BITS 21                 /* a code point fits in 21 bits */
+#define KEY_NONE 0x1FFFFFu          /* no code point there: above U+10FFFF */
+#define SPLIT_OVER 8                /* longer triggers a pair starts before it is split */
 
 struct trigger_entry {
 	uint64_t head, head_mask;   /* the first 8 bytes, compared in one go */
@@ -30,8 +36,9 @@ struct trigger_entry {
 };
 
 struct bucket {
-	uint64_t key;            /* cp1 << 32 | cp2 */
+	uint64_t key;            /* see key_of() */
 	uint32_t first, count;   /* range in entries */
+	uint32_t split;          /* a pair's: look up three code points too */
 };
 
 struct classifier {
@@ -46,6 +53,7 @@ struct classifier {
 	uint32_t *always;              /* atoms without a trigger */
 	size_t n_always;
 	uint8_t *jit;                  /* per atom: its code was JIT-compiled */
+	uint64_t *next_bits;           /* per atom, 4 words: its next[] by next_bit() */
 	int has_astral;                /* a trigger starts outside the BMP */
 };
 
@@ -93,7 +101,7 @@ static struct bucket *find_bucket(const struct classifier *c, uint64_t key)
 	uint32_t i = hash_key(key) & c->n_buckets_mask;
 	for (;;) {
 		struct bucket *b = &c->buckets[i];
-		if (b->count == 0 || b->key == key)
+		if (b->key == key || (b->count == 0 && !b->split))
 			return b;
 		i = (i + 1) & c->n_buckets_mask;
 	}
@@ -106,20 +114,47 @@ static inline int key_maybe(const struct classifier *c, uint64_t key)
 	return c->key_bits[h >> 3] >> (h & 7) & 1;
 }
 
-/* The key of a trigger: its first code point, and its second or ONE_CP. */
-static uint64_t trigger_key(const char *t, size_t len)
+/* The key of up to three code points; a missing one is KEY_NONE. */
+static inline uint64_t key_of(uint32_t cp1, uint32_t cp2, uint32_t cp3)
 {
-	uint32_t cp1, cp2 = ONE_CP;
-	size_t k = textfold_decode((const unsigned char *)t, &cp1);
-	if (k < len)
-		textfold_decode((const unsigned char *)t + k, &cp2);
-	return (uint64_t)cp1 << 32 | cp2;
+	return (uint64_t)cp1 | (uint64_t)cp2 << KEY_BITS | (uint64_t)cp3 << (2 * KEY_BITS);
+}
+
+/* A trigger's first two code points' key, and the key of its first three
+ * (KEY_NONE past its end). */
+static uint64_t trigger_key(const char *t, size_t len, uint64_t *key3)
+{
+	uint32_t cp[3] = {KEY_NONE, KEY_NONE, KEY_NONE};
+	for (size_t k = 0, at = 0; k < 3 && at < len; k++)
+		at += textfold_decode((const unsigned char *)t + at, &cp[k]);
+	*key3 = key_of(cp[0], cp[1], cp[2]);
+	return key_of(cp[0], cp[1], KEY_NONE);
+}
+
+/* The bucket an atom's trigger goes to, in a table whose splits are set. */
+static struct bucket *bucket_of(const struct classifier *c, const struct rule_atom *a)
+{
+	uint64_t key3, key = trigger_key(a->trigger, a->trigger_len, &key3);
+	struct bucket *b = find_bucket(c, key);
+	return b->split && key3 != key ? find_bucket(c, key3) : b;
+}
+
+static void mark_key(struct classifier *c, uint64_t key)
+{
+	uint32_t h = hash_key(key) & 0xffff;
+	c->key_bits[h >> 3] |= (uint8_t)(1u << (h & 7));
 }
 
 /* A text's signature is a 1024-bit set of its characters: bit sig_bit(cp). */
 static inline uint32_t sig_bit(uint32_t cp)
 {
 	return (cp * 0x9E3779B1u) >> (32 - 10);
+}
+
+/* A character's bit in an atom's next-character set (see next_bits). */
+static inline uint32_t next_bit(uint32_t cp)
+{
+	return (cp * 0x9E3779B1u) >> (32 - 8);
 }
 
 /* Bits of the distinct characters of literal [p, p + n), at most max. */
@@ -230,37 +265,63 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 	c->entries = calloc(n + 1, sizeof(*c->entries));
 	c->always = calloc(n + 1, sizeof(*c->always));
 	c->jit = calloc(n + 1, 1);
+	c->next_bits = calloc(4 * n + 4, sizeof(*c->next_bits));
 	fill = calloc(size, sizeof(*fill));
-	if (!c->buckets || !c->entries || !c->always || !c->jit || !fill)
+	if (!c->buckets || !c->entries || !c->always || !c->jit || !c->next_bits || !fill)
 		goto oom;
 	for (size_t i = 0; i < n; i++) {
 		size_t jit_size = 0;
 		const struct rule_atom *a = rules_atom(rs, i);
 		c->jit[i] = a->code && pcre2_pattern_info(a->code, PCRE2_INFO_JITSIZE, &jit_size) == 0 &&
 			    jit_size > 0;
+		for (uint8_t k = 0; k < a->n_next; k++) {
+			uint32_t b = next_bit(a->next[k]);
+			c->next_bits[4 * i + (b >> 6)] |= 1ull << (b & 63);
+		}
 	}
 	c->n_buckets_mask = size - 1;
 	size_t filters_cap = 0;
 	c->n_filters = 1;  /* offset 0 means "no filter" */
 
-	/* Count triggers per key, then lay the entries out by bucket. */
+	/* Count triggers per pair, and in split those that go on past it;
+	 * split the pairs that start many, moving those to buckets of three
+	 * code points, then lay the entries out by bucket. */
 	for (size_t i = 0; i < n; i++) {
 		const struct rule_atom *a = rules_atom(rs, i);
 		if (!a->trigger) {
 			c->always[c->n_always++] = (uint32_t)i;
 			continue;
 		}
-		uint64_t key = trigger_key(a->trigger, a->trigger_len);
-		uint32_t cp = (uint32_t)(key >> 32);
+		uint64_t key3, key = trigger_key(a->trigger, a->trigger_len, &key3);
 		struct bucket *b = find_bucket(c, key);
 		b->key = key;
 		b->count++;
-		uint32_t h = hash_key(key) & 0xffff;
-		c->key_bits[h >> 3] |= (uint8_t)(1u << (h & 7));
+		b->split += key3 != key;
+		uint32_t cp = (uint32_t)(key & KEY_NONE);
 		if (cp < 65536)
 			c->bmp_bits[cp >> 3] |= (uint8_t)(1u << (cp & 7));
 		else
 			c->has_astral = 1;
+	}
+	for (uint32_t i = 0; i < size; i++) {
+		struct bucket *b = &c->buckets[i];
+		if (b->split > SPLIT_OVER)
+			b->count -= b->split;  /* still found: split marks it used */
+		b->split = b->split > SPLIT_OVER;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct rule_atom *a = rules_atom(rs, i);
+		if (!a->trigger)
+			continue;
+		uint64_t key3, key = trigger_key(a->trigger, a->trigger_len, &key3);
+		struct bucket *b = find_bucket(c, key);
+		mark_key(c, key);
+		if (b->split && key3 != key) {
+			b = find_bucket(c, key3);
+			b->key = key3;
+			b->count++;
+			mark_key(c, key3);
+		}
 	}
 	uint32_t next = 0;
 	for (uint32_t i = 0; i < size; i++) {
@@ -271,7 +332,7 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 		const struct rule_atom *a = rules_atom(rs, i);
 		if (!a->trigger)
 			continue;
-		struct bucket *b = find_bucket(c, trigger_key(a->trigger, a->trigger_len));
+		struct bucket *b = bucket_of(c, a);
 		uint64_t need = 0;
 		long filter = compile_filter(c, a, &filters_cap, &need);
 		if (filter < 0)
@@ -306,6 +367,7 @@ void classifier_free(struct classifier *c)
 	free(c->filters);
 	free(c->always);
 	free(c->jit);
+	free(c->next_bits);
 	free(c);
 }
 
@@ -428,18 +490,18 @@ static void run_atom(struct matcher *m, uint32_t ai, size_t len, size_t at, int 
 /*
  * Whether one of the characters that must come next in a match of anchored
  * atom a (rules.h: next[], within next_within characters of the trigger)
- * occurs from byte `at` on. False means PCRE2 would fail there.
+ * occurs from byte `at` on, by the atom's 256-bit set of them: a bit test
+ * a character however many there are. False means PCRE2 would fail there.
  */
-static int next_in_reach(const struct rule_atom *a, const unsigned char *s, size_t at,
-			 size_t len)
+static int next_in_reach(const struct rule_atom *a, const uint64_t *bits,
+			 const unsigned char *s, size_t at, size_t len)
 {
 	for (unsigned skipped = 0; at < len && skipped <= a->next_within; skipped++) {
-		uint32_t cp;
-		size_t k = textfold_decode(s + at, &cp);
-		for (uint8_t j = 0; j < a->n_next; j++)
-			if (a->next[j] == cp)
-				return 1;
-		at += k;
+		uint32_t cp, b;
+		at += textfold_decode(s + at, &cp);
+		b = next_bit(cp);
+		if (bits[b >> 6] >> (b & 63) & 1)
+			return 1;
 	}
 	return 0;
 }
@@ -499,7 +561,8 @@ static void trigger_hit(struct matcher *m, const struct trigger_entry *e, size_t
 		/* Most triggers are followed by the wrong character: say no
 		 * before PCRE2 is asked. */
 		const struct rule_atom *a = e->a;
-		if (a->n_next && !next_in_reach(a, (const unsigned char *)m->folded, i + e->len, len))
+		if (a->n_next && !next_in_reach(a, m->c->next_bits + 4 * ai,
+						(const unsigned char *)m->folded, i + e->len, len))
 			return;
 		run_atom(m, ai, len, i, 1);
 	} else if (!m->deferred[ai]) {
@@ -552,18 +615,23 @@ static void scan(struct matcher *m, size_t len)
 		if (cp < 65536 ? !(c->bmp_bits[cp >> 3] & (1u << (cp & 7))) : !c->has_astral)
 			continue;
 		size_t i = ch[k].at;
-		uint64_t key = (uint64_t)cp << 32 | ONE_CP;
+		uint64_t key = key_of(cp, KEY_NONE, KEY_NONE);
 		if (key_maybe(c, key)) {
 			const struct bucket *b = find_bucket(c, key);
 			if (b->count)
 				scan_bucket(m, b, s, i, len);
 		}
 		if (k + 1 < n) {
-			key = (uint64_t)cp << 32 | ch[k + 1].cp;
+			key = key_of(cp, ch[k + 1].cp, KEY_NONE);
 			if (key_maybe(c, key)) {
 				const struct bucket *b = find_bucket(c, key);
 				if (b->count)
 					scan_bucket(m, b, s, i, len);
+				if (b->split && k + 2 < n) {
+					b = find_bucket(c, key_of(cp, ch[k + 1].cp, ch[k + 2].cp));
+					if (b->count)
+						scan_bucket(m, b, s, i, len);
+				}
 			}
 		}
 	}

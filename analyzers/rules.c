@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,7 @@ void rules_free(struct rule_set *rs)
 		free(rs->atoms[i].pattern);
 		free(rs->atoms[i].trigger);
 		free(rs->atoms[i].musts);
+		free(rs->atoms[i].next);
 		free(rs->atoms[i].where);
 		pcre2_code_free(rs->atoms[i].code);
 	}
@@ -434,12 +436,59 @@ static size_t literal_run(const char *p, const char **end, char *out)
 	return n;
 }
 
+/* Adds cp to a first-character set, an ASCII letter in both cases (the
+ * match is caseless); -1 when the set is full or cp is a cased letter
+ * outside ASCII, whose other cases are not worth the risk. (Folded text
+ * has no Kelvin sign or long s: textfold.h.) */
+static int add_first(uint32_t cp, uint32_t *set, uint8_t *n)
+{
+	if (cp >= 0x80 && cp < 0x2E80)
+		return -1;
+	if (*n + 2 > RULES_MAX_NEXT)
+		return -1;
+	if (cp >= 'A' && cp <= 'Z')
+		cp += 32;
+	set[(*n)++] = cp;
+	if (cp >= 'a' && cp <= 'z')
+		set[(*n)++] = cp - 32;
+	return 0;
+}
+
+/* Adds the characters of class [p, close) ("[退换]", "[!~ ]", "[0-9a-f]",
+ * "\d") to set; -1 for anything else (negated, POSIX names, other escapes,
+ * ranges beyond ASCII, too many characters). */
+static int class_firsts(const char *p, const char *close, uint32_t *set, uint8_t *n)
+{
+	if (p[1] == '^')
+		return -1;
+	for (const char *q = p + 1; q < close;) {
+		uint32_t cp;
+		if (*q == '[' || (*q == '\\' && (!q[1] || isalnum((unsigned char)q[1]))))
+			return -1;
+		if (*q == '\\')
+			q++;
+		q += textfold_decode((const unsigned char *)q, &cp);
+		if (*q == '-' && q + 1 < close) {
+			uint32_t hi = (unsigned char)q[1];
+			if (cp >= 0x80 || hi >= 0x80 || hi < cp || q[1] == '\\')
+				return -1;
+			for (uint32_t c = cp; c <= hi; c++)
+				if (add_first(c, set, n) < 0)
+					return -1;
+			q += 2;
+		} else if (add_first(cp, set, n) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /*
  * The code points a match of pattern text [p, end) can start with, added to
  * set (up to RULES_MAX_NEXT). Returns 1 when the text can also match empty,
  * 0 when every match starts with one of set, and -1 when that cannot be told
- * (a class, a dot, an escape, an assertion, or too many characters). Used
- * only as a filter: -1 is always safe.
+ * (a negated class, a dot, an escape other than \d, an assertion, or too
+ * many characters). Used only as a filter: -1 is always safe.
  */
 static int first_chars(const char *p, const char *end, uint32_t *set, uint8_t *n)
 {
@@ -468,6 +517,10 @@ static int first_chars(const char *p, const char *end, uint32_t *set, uint8_t *n
 				alt = bar + 1;
 			}
 			after = close;
+		} else if (*p == '[') {
+			after = skip_class(p);
+			if (after > end || class_firsts(p, after - 1, set, n) < 0)
+				return -1;
 		} else if (*p == '\\' && p[1] && !is_digit(p[1]) &&
 			   !((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z'))) {
 			uint32_t cp;
@@ -479,17 +532,8 @@ static int first_chars(const char *p, const char *end, uint32_t *set, uint8_t *n
 		} else if (!is_meta(*p)) {
 			uint32_t cp;
 			textfold_decode((const unsigned char *)p, &cp);
-			/* Caseless matching: ASCII letters both ways; other cased
-			 * letters are not worth the risk. */
-			if (cp >= 0x80 && cp < 0x2E80)
+			if (add_first(cp, set, n) < 0)
 				return -1;
-			if (*n + 2 > RULES_MAX_NEXT)
-				return -1;
-			if (cp >= 'A' && cp <= 'Z')
-				cp += 32;
-			set[(*n)++] = cp;
-			if (cp >= 'a' && cp <= 'z')
-				set[(*n)++] = cp - 32;
 			after = p + char_len(p);
 		} else {
 			return -1;
@@ -865,10 +909,13 @@ static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, siz
 		a->trigger_len = tn;
 	}
 	if (anchored && !whole && rest) {
+		uint32_t next[RULES_MAX_NEXT];
 		uint8_t n = 0;
 		unsigned gap = 0;
 		const char *after = gap_end(rest, &gap);
-		if (first_chars(after, after + strlen(after), a->next, &n) == 0) {
+		if (first_chars(after, after + strlen(after), next, &n) == 0 &&
+		    (a->next = malloc(n * sizeof(*next)))) {
+			memcpy(a->next, next, n * sizeof(*next));
 			a->n_next = n;
 			a->next_within = (uint8_t)gap;
 		}
@@ -880,6 +927,7 @@ static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, siz
 			free(pattern);
 			free(a->trigger);
 			free(a->where);
+			free(a->next);
 			return -1;
 		}
 		a->n_musts = (uint8_t)n;
@@ -901,6 +949,8 @@ static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, siz
 			free(pattern);
 			free(a->trigger);
 			free(a->where);
+			free(a->next);
+			free(a->musts);
 			return 0;  /* reported: not "out of memory" as well */
 		}
 		/* Without JIT the interpreter still gives the same answers. */

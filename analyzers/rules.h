@@ -48,7 +48,7 @@
 #include "formats/error.h"
 
 #define RULES_MAX_TYPES 64
-#define RULES_MAX_NEXT 12
+#define RULES_MAX_NEXT 64
 #define RULES_MAX_MUSTS 4
 #define RULES_MAX_MUST_ALTS 32
 
@@ -79,7 +79,7 @@ struct rule_atom {
 	size_t trigger_len;
 	/* For an anchored atom: the characters that can follow its trigger in
 	 * a match, so most texts are turned away without calling PCRE2. */
-	uint32_t next[RULES_MAX_NEXT];
+	uint32_t *next;          /* n_next code points, owned */
 	uint8_t n_next;          /* 0: anything can follow */
 	uint8_t next_within;     /* next[] starts within this many characters
 				  * after the trigger (a gap like .{0,6}); 0: at once */

@@ -741,7 +741,14 @@ static void test_next_chars(void **state)
 		{"显示已?发货", "已发"},
 		{"发货(?:太|很|特别)?慢", "太很特慢"},
 		{"退款(?:没|未)到账", "没未"},
-		{"不给[退换]", ""},
+		{"不给[退换]", "退换"},
+		{"不给[^退换]", ""},                      /* negated: anything can follow */
+		{"没[!~ ]{1,2}发", "!~ "},
+		{"假(?:[0-9]{3,}|[a-f]{3,})的", "0123456789abcdefABCDEF"},
+		{"假\\d{3}", ""},                         /* UCP: every script's digits */
+		{"退(?:k|S)货", "kKsS"},                   /* caseless */
+		{"假[a-z[:digit:]]", ""},                 /* a POSIX class is not read */
+		{"假[\\w]", ""},                         /* nor an escape that stands for many */
 		{"质量.{0,4}差", "差"},
 		{"退款(?=了)", ""},
 		{"stop(?:ped)? working", "pP "},
