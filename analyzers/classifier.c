@@ -196,56 +196,45 @@ static long compile_filter(struct classifier *c, const struct rule_atom *a, size
 		c->filters = f;
 		*cap = ncap;
 	}
-	uint16_t *f = c->filters, all[RULES_MAX_MUSTS * 8];
-	size_t at = c->n_filters, w = at + 1;
-	unsigned n_all = 0, groups = 0;
+	/* One pass: the single literals' bits, all needed, into all[]; the
+	 * "one of" groups, laid out as filter_pass reads them, into grp[]. */
+	uint16_t all[RULES_MAX_MUSTS * 8], grp[RULES_MAX_MUSTS * (1 + 2 * RULES_MAX_MUST_ALTS)];
+	unsigned n_all = 0, n_grp = 0, groups = 0;
 	const char *p = a->musts;
-
-	/* The single literals first: their bits, all needed. */
-	for (uint8_t r = 0; r < a->n_musts; r++) {
-		unsigned alts = (unsigned char)*p++;
-		for (unsigned k = 0; k < alts; k++) {
-			size_t n = (unsigned char)*p++;
-			if (alts == 1) {
-				uint16_t bits[8];
-				unsigned nb = literal_bits(p, n, bits, 8);
-				for (unsigned j = 0; j < nb; j++) {
-					unsigned d = 0;
-					while (d < n_all && all[d] != bits[j])
-						d++;
-					if (d == n_all)
-						all[n_all++] = bits[j];
-				}
-			}
-			p += n;
-		}
-	}
-	f[at] = (uint16_t)n_all;
-	memcpy(f + w, all, n_all * sizeof(*all));
-	for (unsigned j = 0; j < n_all; j++)
-		*coarse |= 1ull << (all[j] >> 4);
-	w += n_all;
-	size_t groups_at = w++;
-	p = a->musts;
 	for (uint8_t r = 0; r < a->n_musts; r++) {
 		unsigned alts = (unsigned char)*p++;
 		if (alts > 1) {
-			f[w++] = (uint16_t)alts;
+			grp[n_grp++] = (uint16_t)alts;
 			groups++;
 		}
 		for (unsigned k = 0; k < alts; k++) {
 			size_t n = (unsigned char)*p++;
+			uint16_t bits[8];
+			unsigned nb = literal_bits(p, n, bits, alts == 1 ? 8 : 2);
 			if (alts > 1) {
-				uint16_t bits[2];
-				unsigned nb = literal_bits(p, n, bits, 2);
-				f[w] = bits[0];
-				f[w + 1] = nb > 1 ? bits[1] : bits[0];
-				w += 2;
+				grp[n_grp++] = bits[0];
+				grp[n_grp++] = nb > 1 ? bits[1] : bits[0];
+			}
+			for (unsigned j = 0; alts == 1 && j < nb; j++) {
+				unsigned d = 0;
+				while (d < n_all && all[d] != bits[j])
+					d++;
+				if (d == n_all)
+					all[n_all++] = bits[j];
 			}
 			p += n;
 		}
 	}
-	f[groups_at] = (uint16_t)groups;
+	for (unsigned j = 0; j < n_all; j++)
+		*coarse |= 1ull << (all[j] >> 4);
+	uint16_t *f = c->filters;
+	size_t at = c->n_filters, w = at;
+	f[w++] = (uint16_t)n_all;
+	memcpy(f + w, all, n_all * sizeof(*all));
+	w += n_all;
+	f[w++] = (uint16_t)groups;
+	memcpy(f + w, grp, n_grp * sizeof(*grp));
+	w += n_grp;
 	c->n_filters = w;
 	return (long)at;
 }
