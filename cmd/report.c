@@ -818,6 +818,14 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 	stats_sort(rates, n);
 	double median = stats_median(rates, n), p90 = stats_nearest_rank(rates, n, 90);
 	free(rates);
+	/* No row in the window is most often a mistyped id, but may be a quiet
+	 * shop: the card is still written (it is true for a quiet shop) and the
+	 * report does not fail, but the card and the log say it, so that an
+	 * empty card is never silent. */
+	if (!mine)
+		fprintf(stderr, "tousu: report %s: --shop '%s': no orders or complaints of this "
+			"shop from %s to %s; its card shows none\n", run->date, shop_arg,
+			run->from, run->date);
 
 	/* A file name from the id: keep it to safe characters. */
 	size_t fl = 0;
@@ -887,7 +895,8 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 	snprintf(v_p90, sizeof(v_p90), "%.2f\u2030", 1000 * p90);
 	fmt_count(v_orders, sizeof(v_orders), mine ? mine->orders : 0);
 	const char *shop_name = idx >= 0 ? rates_shop_name(run->merged.rates, (uint32_t)idx, NULL) : "";
-	snprintf(title, sizeof(title), "%s %s: complaints, %s", shop_arg, shop_name, run->date);
+	snprintf(title, sizeof(title), "%s%s%s: complaints, %s", shop_arg, *shop_name ? " " : "",
+		 shop_name, run->date);
 	struct page_figure figures[] = {
 		{"Orders", v_orders}, {"Complaints per 1,000 orders", v_rate},
 		{"Median shop", v_median}, {"90th percentile shop", v_p90},
@@ -896,9 +905,10 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 		{"Complaint types, with tonight's first texts", name_tsv, 0, NULL},
 		{"Day by day", trend_tsv, 0, NULL},
 	};
-	char subtitle[160];
-	snprintf(subtitle, sizeof(subtitle), "Trailing %lld days: %s to %s",
-		 (long long)(run->day - run->from_day + 1), run->from, run->date);
+	char subtitle[200];
+	snprintf(subtitle, sizeof(subtitle), "Trailing %lld days: %s to %s%s",
+		 (long long)(run->day - run->from_day + 1), run->from, run->date,
+		 mine ? "" : "; no orders or complaints of this shop in them (is the id right?)");
 	struct page_input pin = {
 		title, subtitle, figures, 4, NULL, 0, tables, 2, NULL, 0,
 	};
