@@ -357,6 +357,15 @@ int rates_job_read_complaints(struct rates_job *job, const char *const *files, s
 	job->complaint_files = files;
 	job->n_complaint_files = n;
 	int status = read_files(job, files, n, KIND_COMPLAINTS, on_complaint);
+	/* Every complaint's shop is known now, and none is classified yet (that
+	 * starts with the orders): the card's shop is found here, not interned
+	 * up front, which would give a shop with no complaints tonight an empty
+	 * entry in the night's partial, and in every merge of it. */
+	if (job->card_shop_id) {
+		int64_t i = shop_table_find(job->shops, job->card_shop_id,
+					    strlen(job->card_shop_id));
+		job->card_shop = i < 0 ? RATES_NO_SHOP : (uint32_t)i;
+	}
 	if (job->failed) {
 		error_print(stderr, &job->err);
 		return EXIT_DATA;
@@ -448,15 +457,9 @@ int rates_job_read_orders(struct rates_job *job, const char *const *files, size_
 	return status;
 }
 
-int rates_job_keep_texts(struct rates_job *job, const char *shop_id)
+void rates_job_keep_texts(struct rates_job *job, const char *shop_id)
 {
-	int64_t i = shop_table_intern(job->shops, shop_id, strlen(shop_id));
-	if (i < 0) {
-		fputs("tousu: out of memory\n", stderr);
-		return EXIT_DATA;
-	}
-	job->card_shop = (uint32_t)i;
-	return EXIT_OK;
+	job->card_shop_id = shop_id;
 }
 
 int rates_job_load_partials(struct rates_job *job, const char *const *paths, size_t n)

@@ -66,7 +66,10 @@ struct rates_job {
 	uint64_t texts_invalid, texts_limited;  /* the workers' counts */
 	/* A shop whose complaint texts are kept, a few per primary type, for
 	 * the report's shop card (see rates_job_keep_texts): the first ones in
-	 * the input, whichever thread classified them. */
+	 * the input, whichever thread classified them. card_shop_id is the id
+	 * asked for (borrowed); card_shop its index once the complaints are
+	 * read, RATES_NO_SHOP until then and when no complaint has it. */
+	const char *card_shop_id;
 	uint32_t card_shop;
 	size_t n_complaint_files;
 	struct card_text {
@@ -100,9 +103,12 @@ void rates_job_report(struct rates_job *job, const char *command);
 
 /*
  * Keep up to RATES_JOB_CARD_TEXTS complaint texts per primary type of the
- * shop with this id (call before reading complaints). EXIT_OK or EXIT_DATA.
+ * shop with this id (call before reading complaints; shop_id is borrowed and
+ * must outlive the job). The id is looked up among the complaints' shops,
+ * never added to the job's shops: a partial written from the job holds only
+ * shops that occur in the data, whatever card was asked for.
  */
-int rates_job_keep_texts(struct rates_job *job, const char *shop_id);
+void rates_job_keep_texts(struct rates_job *job, const char *shop_id);
 
 /*
  * Adds partials (analyzers/partial.h) into the job, whose type ids and

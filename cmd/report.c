@@ -486,8 +486,8 @@ static int read_night(struct run *run, struct export_options *eo)
 	job->in = &in;
 	job->threads = (size_t)threads;
 	job->match_limit = cmd_match_limit(match_limit);
-	if (shop_arg && (status = rates_job_keep_texts(job, shop_arg)) != EXIT_OK)
-		return status;
+	if (shop_arg)
+		rates_job_keep_texts(job, shop_arg);
 	fprintf(stderr, "tousu: report %s: reading the night's exports (%zu of complaints, "
 		"%zu of orders)\n", run->date, complaint_files.n, order_files.n);
 	status = rates_job_read_complaints(job, complaint_files.items, complaint_files.n);
