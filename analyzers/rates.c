@@ -443,7 +443,9 @@ int rates_cells(const struct rates *r, rates_cell_fn fn, void *ctx)
 
 /* ---- regrouping a shop,day table ---- */
 
-struct rates *rates_regroup(const struct rates *src, const struct rates_config *cfg)
+/* rates_regroup and rates_regroup_shop: every shop, or only one. */
+static struct rates *regroup(const struct rates *src, const struct rates_config *cfg,
+			     int every_shop, uint32_t one)
 {
 	struct rates *r;
 
@@ -454,6 +456,8 @@ struct rates *rates_regroup(const struct rates *src, const struct rates_config *
 	for (size_t shop = 0; shop < src->n_names; shop++) {
 		int64_t t;
 		const char *name = rates_shop_name(src, (uint32_t)shop, &t);
+		if (!every_shop && shop != one)
+			continue;
 		if (*name && rates_see_name(r, (uint32_t)shop, name, strlen(name), t) < 0)
 			goto fail;
 	}
@@ -463,6 +467,8 @@ struct rates *rates_regroup(const struct rates *src, const struct rates_config *
 		int type, why;
 		const uint64_t *from = src->counters + i * src->width;
 		key_parts(src, i, &shop, &day, &type);
+		if (!every_shop && shop != one)
+			continue;
 		/* The day's first second, local: cell_for finds its day again. */
 		uint64_t *c = cell_for(r, shop, (int64_t)day * 86400 - cfg->tz, 0, &why);
 		if (!c) {
@@ -483,6 +489,17 @@ struct rates *rates_regroup(const struct rates *src, const struct rates_config *
 fail:
 	rates_free(r);
 	return NULL;
+}
+
+struct rates *rates_regroup(const struct rates *src, const struct rates_config *cfg)
+{
+	return regroup(src, cfg, 1, RATES_NO_SHOP);
+}
+
+struct rates *rates_regroup_shop(const struct rates *src, const struct rates_config *cfg,
+				 uint32_t shop)
+{
+	return regroup(src, cfg, 0, shop);
 }
 
 /* ---- the join's records ---- */

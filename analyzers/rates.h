@@ -192,6 +192,15 @@ int rates_add_cell(struct rates *r, uint32_t shop, int32_t period, int type,
  */
 struct rates *rates_regroup(const struct rates *src, const struct rates_config *cfg);
 
+/*
+ * rates_regroup() of one shop's cells and name only: its rows are those
+ * rates_regroup() gives for that shop, without building every other shop's.
+ * RATES_NO_SHOP (or a shop without cells) gives a table with no cells. The
+ * totals are src's whole totals, not the shop's: do not report them.
+ */
+struct rates *rates_regroup_shop(const struct rates *src, const struct rates_config *cfg,
+				 uint32_t shop);
+
 /* Every cell, in no particular order; stop early by returning non-zero. */
 typedef int (*rates_cell_fn)(void *ctx, uint32_t shop, int32_t period, int type,
 			     const uint64_t *counters);

@@ -859,21 +859,17 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 	if (fclose(f) != 0 || rc < 0)
 		return -1;
 
-	/* Its days (none for an id no export has: the table's header only). */
+	/* Its days (none for an id no saved night has: the table's header only). */
 	struct rates_view days = {0};
 	struct rates_config cfg = *rates_config(run->shops);
 	struct rates_view_options vo = {0};
 	cfg.by = BY_SHOP_DAY;
-	struct rates *sd = rates_regroup(run->merged.rates, &cfg);
+	struct rates *sd = rates_regroup_shop(run->merged.rates, &cfg,
+					      idx >= 0 ? (uint32_t)idx : RATES_NO_SHOP);
 	if (!sd || rates_view(sd, &vo, &days) < 0) {
 		rates_free(sd);
 		return -1;
 	}
-	size_t keep = 0;
-	for (size_t i = 0; i < days.n; i++)
-		if (idx >= 0 && days.rows[i].shop == (uint32_t)idx)
-			days.rows[keep++] = days.rows[i];
-	days.n = keep;
 	struct rates_out so = *o;
 	so.rates = sd;
 	rc = write_table_file(&so, &days, run->tmp, trend_tsv, TABLE_TSV);

@@ -1496,6 +1496,55 @@ static void test_cells_add_up(void **state)
 	shop_table_free(shops);
 }
 
+/* rates_regroup_shop gives one shop's cells and name of rates_regroup, and
+ * nothing of any other shop; RATES_NO_SHOP gives no cells. */
+static void test_regroup_shop(void **state)
+{
+	(void)state;
+	const size_t n = 4000;
+	struct shop_table *shops = shop_table_new();
+	struct event *ev = random_events(7, n);
+	struct rates_config cfg = {BY_SHOP_DAY, 0, day_of(2026, 9, 20), day_of(2026, 10, 31), NT};
+	char key[16];
+
+	for (int s = 0; s < N_SHOPS; s++) {
+		snprintf(key, sizeof(key), "s%d", s);
+		shop(shops, key);
+	}
+	struct rates *src = new_rates(shops, BY_SHOP_DAY, 0, UNBOUNDED);
+	for (size_t i = 0; i < n; i++)
+		apply(src, &ev[i]);
+	struct rates *all = rates_regroup(src, &cfg);
+	assert_non_null(all);
+	struct cells every = all_cells(all);
+	for (uint32_t s = 0; s <= N_SHOPS; s++) {
+		uint32_t one = s < N_SHOPS ? s : RATES_NO_SHOP;
+		struct rates *r = rates_regroup_shop(src, &cfg, one);
+		assert_non_null(r);
+		struct cells got = all_cells(r);
+		size_t k = 0;
+		for (size_t i = 0; i < every.n; i++) {
+			if (every.v[i].shop != one)
+				continue;
+			assert_true(k < got.n);
+			assert_memory_equal(&every.v[i], &got.v[k], sizeof(got.v[k]));
+			k++;
+		}
+		assert_int_equal(k, got.n);
+		assert_true(one == RATES_NO_SHOP || got.n > 0);
+		for (uint32_t o = 0; o < N_SHOPS; o++)
+			assert_string_equal(rates_shop_name(r, o, NULL),
+					    o == one ? rates_shop_name(all, o, NULL) : "");
+		free(got.v);
+		rates_free(r);
+	}
+	free(every.v);
+	rates_free(all);
+	rates_free(src);
+	free(ev);
+	shop_table_free(shops);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1522,6 +1571,7 @@ int main(void)
 		cmocka_unit_test(test_order_and_split_independence),
 		cmocka_unit_test(test_cell_valid),
 		cmocka_unit_test(test_cells_add_up),
+		cmocka_unit_test(test_regroup_shop),
 	};
 	return cmocka_run_group_tests_name("rates", tests, NULL, NULL);
 }
