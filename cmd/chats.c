@@ -462,7 +462,6 @@ static int write_evidence(const struct chats_run *r, const struct claims_reading
 		return -1;
 	for (size_t i = 0; i < cr->n; i++) {
 		const struct chat_complaint *k = &cr->v[i];
-		char when[20];
 		size_t len;
 		if (claims_only && k->claim == CLAIM_OTHER)
 			continue;
@@ -474,8 +473,13 @@ static int write_evidence(const struct chats_run *r, const struct claims_reading
 			table_str(&t, key, len);
 		}
 		table_str(&t, k->buyer, k->buyer_len);
-		time_format(k->filed, r->in->tz, when);
-		table_cstr(&t, k->filed == INT64_MIN / 2 ? "" : when);
+		if (k->filed == INT64_MIN / 2) {
+			table_cstr(&t, "");  /* filed_at did not parse */
+		} else {
+			char when[20];
+			time_format(k->filed, r->in->tz, when);
+			table_cstr(&t, when);
+		}
 		table_cstr(&t, claims[k->claim]);
 		table_cstr(&t, chats_evidence_name(k->evidence));
 		if (k->claim == CLAIM_OTHER) {
