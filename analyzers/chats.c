@@ -1024,32 +1024,37 @@ static size_t claims_find(const struct claims *cl, uint32_t shop, const char *b,
 	return 0;
 }
 
-/* Is there a burst among times[0..n) (sorted)? */
-static int has_burst(const int64_t *t, size_t n)
+/* A contact's time and night flag, to sort a (shop, buyer)'s contacts. */
+struct ctime {
+	int64_t t;
+	uint8_t night;
+};
+
+/* Is there a burst among the contacts v[0..n) (sorted by time)? */
+static int has_burst(const struct ctime *v, size_t n)
 {
 	for (size_t i = 0; i + CHATS_BURST_CONTACTS - 1 < n; i++)
-		if (t[i + CHATS_BURST_CONTACTS - 1] - t[i] <= CHATS_BURST_SECONDS)
+		if (v[i + CHATS_BURST_CONTACTS - 1].t - v[i].t <= CHATS_BURST_SECONDS)
 			return 1;
 	return 0;
 }
 
-/* One (shop, buyer): its contacts (sorted by time) and markers. */
-static void judge(struct claims *cl, size_t first, const int64_t *t, const uint8_t *night,
-		  size_t n)
+/* One (shop, buyer): its contacts v[0..n) (sorted by time) and markers. */
+static void judge(struct claims *cl, size_t first, const struct ctime *v, size_t n)
 {
 	for (size_t k = first; k; k = cl->next[k - 1]) {
 		struct chat_complaint *cp = &cl->v[k - 1];
 		int64_t from = cp->filed - CHATS_EVIDENCE_DAYS * 86400;
 		size_t lo = 0, hi;
-		while (lo < n && t[lo] < from)
+		while (lo < n && v[lo].t < from)
 			lo++;
-		for (hi = lo; hi < n && t[hi] <= cp->filed; hi++)
+		for (hi = lo; hi < n && v[hi].t <= cp->filed; hi++)
 			;
 		cp->contacts = (uint32_t)(hi - lo);
 		cp->night_contacts = 0;
 		for (size_t i = lo; i < hi; i++)
-			cp->night_contacts += night[i];
-		cp->burst = has_burst(t + lo, hi - lo);
+			cp->night_contacts += v[i].night;
+		cp->burst = has_burst(v + lo, hi - lo);
 		if (cp->claim == CLAIM_HARASSMENT)
 			cp->evidence = cp->night_contacts || cp->burst ? EVIDENCE_SUPPORTED
 								       : EVIDENCE_NOT_SUPPORTED;
@@ -1057,13 +1062,6 @@ static void judge(struct claims *cl, size_t first, const int64_t *t, const uint8
 			cp->evidence = EVIDENCE_NOT_SUPPORTED;  /* until abusive texts are found */
 	}
 }
-
-
-/* A contact's time and night flag, to sort a (shop, buyer)'s contacts. */
-struct ctime {
-	int64_t t;
-	uint8_t night;
-};
 
 static int cmp_ctimes(const void *pa, const void *pb)
 {
@@ -1079,10 +1077,7 @@ static int walk_contacts(struct part *p, struct chat_shop *out, size_t n_shops,
 			 struct claims *cl, struct error *err)
 {
 	struct ctime *v = NULL;
-	int64_t *t = NULL;
-	uint8_t *night = NULL;
 	size_t cap = 0;
-	int rc = 0;
 
 	for (size_t f = 0; f < p->n; f++) {
 		if (p->joined[f])
@@ -1096,43 +1091,30 @@ static int walk_contacts(struct part *p, struct chat_shop *out, size_t n_shops,
 			if (n == cap) {
 				cap = cap ? 2 * cap : 64;
 				struct ctime *a = realloc(v, cap * sizeof(*a));
-				if (a)
-					v = a;
-				int64_t *b = a ? realloc(t, cap * sizeof(*b)) : NULL;
-				if (b)
-					t = b;
-				uint8_t *c = b ? realloc(night, cap) : NULL;
-				if (!c) {
-					rc = error_set(err, "", "out of memory");
-					goto out;
+				if (!a) {
+					free(v);
+					return error_set(err, "", "out of memory");
 				}
-				night = c;
+				v = a;
 			}
 			v[n].t = r->time;
 			v[n++].night = (r->flags & F_NIGHT) != 0;
 		}
 		if (n > 1)
 			qsort(v, n, sizeof(*v), cmp_ctimes);
-		for (size_t k = 0; k < n; k++) {
-			t[k] = v[k].t;
-			night[k] = v[k].night;
-		}
 		if (g->shop < n_shops) {
 			struct chat_shop *sh = &out[g->shop];
 			sh->seller_contacts += n;
 			for (size_t k = 0; k < n; k++)
-				sh->night_contacts += night[k];
-			sh->burst_buyers += (uint64_t)has_burst(t, n);
+				sh->night_contacts += v[k].night;
+			sh->burst_buyers += (uint64_t)has_burst(v, n);
 		}
 		size_t first = claims_find(cl, g->shop, (const char *)(g + 1), g->buyer_len);
 		if (first)
-			judge(cl, first, t, night, n);
+			judge(cl, first, v, n);
 	}
-out:
 	free(v);
-	free(t);
-	free(night);
-	return rc;
+	return 0;
 }
 
 /* (shop, buyer, time) of a against key's. */
