@@ -982,6 +982,21 @@ static uint64_t claim_hash(uint32_t shop, const char *b, size_t bl)
 	return hash_bytes((uint64_t)shop * 0x9e3779b97f4a7c15ULL, b, bl);
 }
 
+/* The slot that heads (shop, buyer b)'s chain, or the empty slot where it
+ * would: the table is at most half full, so there is one. */
+static size_t claims_slot(const struct claims *cl, uint32_t shop, const char *b, size_t bl)
+{
+	size_t mask = cl->n_slots - 1, h = claim_hash(shop, b, bl) & mask;
+	for (; cl->slots[h]; h = (h + 1) & mask) {
+		const struct chat_complaint *o = &cl->v[cl->slots[h] - 1];
+		if (o->shop == shop && !cmp_mem(o->buyer, o->buyer_len, b, bl))
+			break;
+	}
+	return h;
+}
+
+/* Chains the complaints by (shop, buyer) and gives each the evidence it has
+ * with no chats; -1 when out of memory. */
 static int claims_index(struct claims *cl)
 {
 	cl->n_slots = 16;
@@ -993,35 +1008,25 @@ static int claims_index(struct claims *cl)
 		return -1;
 	for (size_t i = 0; i < cl->n; i++) {
 		struct chat_complaint *k = &cl->v[i];
-		size_t h = claim_hash(k->shop, k->buyer, k->buyer_len) & (cl->n_slots - 1);
-		for (; cl->slots[h]; h = (h + 1) & (cl->n_slots - 1)) {
-			struct chat_complaint *o = &cl->v[cl->slots[h] - 1];
-			if (o->shop == k->shop && !cmp_mem(o->buyer, o->buyer_len, k->buyer, k->buyer_len))
-				break;
-		}
+		size_t *head = &cl->slots[claims_slot(cl, k->shop, k->buyer, k->buyer_len)];
 		/* Chain after the head found (or start one). */
-		if (cl->slots[h]) {
-			cl->next[i] = cl->next[cl->slots[h] - 1];
-			cl->next[cl->slots[h] - 1] = i + 1;
+		if (*head) {
+			cl->next[i] = cl->next[*head - 1];
+			cl->next[*head - 1] = i + 1;
 		} else {
-			cl->slots[h] = i + 1;
+			*head = i + 1;
 		}
 		k->evidence = k->claim == CLAIM_OTHER ? EVIDENCE_NA : EVIDENCE_NO_CHATS;
 	}
 	return 0;
 }
 
+/* The first complaint against (shop, buyer b), as index + 1; 0 none. */
 static size_t claims_find(const struct claims *cl, uint32_t shop, const char *b, size_t bl)
 {
 	if (!cl->n)
 		return 0;
-	for (size_t h = claim_hash(shop, b, bl) & (cl->n_slots - 1); cl->slots[h];
-	     h = (h + 1) & (cl->n_slots - 1)) {
-		const struct chat_complaint *o = &cl->v[cl->slots[h] - 1];
-		if (o->shop == shop && !cmp_mem(o->buyer, o->buyer_len, b, bl))
-			return cl->slots[h];
-	}
-	return 0;
+	return cl->slots[claims_slot(cl, shop, b, bl)];
 }
 
 /* A contact's time and night flag, to sort a (shop, buyer)'s contacts. */
