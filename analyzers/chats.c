@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "formats/hash.h"
+
 #define CHUNK (16u << 10)         /* a part's buffer, written as one chunk */
 #define MAX_KEY 65535
 #define KEPT_TEXTS 3
@@ -161,15 +163,6 @@ static size_t pad8(size_t n)
 }
 
 static const char zeros[8];
-
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 0x100000001b3ULL;
-	h ^= h >> 31;
-	return h * 0x94d049bb133111ebULL;
-}
 
 const char *chats_evidence_name(enum chat_evidence e)
 {
@@ -435,8 +428,7 @@ int chats_add(struct chats *c, const struct chat_row *row, struct error *err)
 		c->run.shop = row->shop;
 		c->run.session_len = (uint16_t)sl;
 		c->run.buyer_len = (uint16_t)bl;
-		c->run.part = (unsigned)(hash_bytes(0xcbf29ce484222325ULL, row->session, sl) %
-					 c->n_parts);
+		c->run.part = (unsigned)(hash_bytes(HASH_SEED, row->session, sl) % c->n_parts);
 	}
 	c->run.t[c->run.n] = row->time;
 	c->run.kind[c->run.n] = (uint8_t)((row->seller ? 4 : 0) | row->channel);
@@ -559,7 +551,7 @@ static int cmp_mem(const void *a, size_t al, const void *b, size_t bl)
 
 static uint64_t run_group_hash(const char *rec)
 {
-	return hash_bytes((uint64_t)get32(rec) * 0x9e3779b97f4a7c15ULL ^ 0xcbf29ce484222325ULL,
+	return hash_bytes((uint64_t)get32(rec) * 0x9e3779b97f4a7c15ULL ^ HASH_SEED,
 			  rec + RUN_HEAD, get16(rec + 6));
 }
 

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "formats/hash.h"
+
 #define FILTER_BITS (1u << 26)   /* 8 MiB */
 #define FILTER_HASHES 4
 #define FILTER_ALIGN (2u << 20)
@@ -58,30 +60,6 @@ struct left_ref {
 	uint32_t payload_len;
 	uint64_t payload_off;
 };
-
-/* 64-bit hash of short byte strings (order ids): FNV-1a over 8-byte words,
- * then a strong finaliser, since the filter and the table use its bits. */
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL ^ n;
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0x100000001b3ULL;
-		h ^= h >> 29;
-		s += 8;
-		n -= 8;
-	}
-	uint64_t w = 0;
-	if (n)
-		memcpy(&w, s, n);
-	h = (h ^ w) * 0x100000001b3ULL;
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	return h ^ (h >> 31);
-}
 
 /*
  * A blocked Bloom filter: all of a key's bits lie in one 64-bit word, so a
@@ -206,7 +184,7 @@ int join_add_left(struct join *j, const char *key, size_t key_len, const void *p
 
 void join_expect(struct join *j, const char *key, size_t key_len)
 {
-	filter_add(j->filter, hash_bytes(key, key_len));
+	filter_add(j->filter, hash_bytes(HASH_SEED, key, key_len));
 }
 
 /* Keeps the order if the filter may know its id. */
@@ -245,7 +223,7 @@ int join_add_right(struct join *j, const char *key, size_t key_len, const void *
 		return -1;
 	}
 	j->right_len = payload_len;
-	uint64_t h = hash_bytes(key, key_len);
+	uint64_t h = hash_bytes(HASH_SEED, key, key_len);
 	if (j->keep_all || key_len > PENDING_KEY)
 		return keep_right(j, h, key, key_len, payload, err);
 	if (j->n_pending == PENDING) {
@@ -360,7 +338,7 @@ static struct entry *find(struct pass *p, uint64_t hash, const char *key, size_t
 /* Adds a left to the pass; -1 if out of memory. */
 static int pass_add(struct pass *p, const char *rec, const struct rec_head *h)
 {
-	uint64_t hash = hash_bytes(rec, h->key_len);
+	uint64_t hash = hash_bytes(HASH_SEED, rec, h->key_len);
 	size_t slot;
 
 	if ((p->n_entries + 1) * 10 > p->n_slots * 7 &&
@@ -443,8 +421,8 @@ static int join_files(const struct join *j, FILE *left, FILE *right, struct pass
 			goto out;
 		while ((got = read_rec(right, &rh, &rrec, &rcap, err)) > 0) {
 			size_t slot;
-			struct entry *e = find(p, hash_bytes(rrec, rh.key_len), rrec, rh.key_len,
-					       &slot);
+			struct entry *e = find(p, hash_bytes(HASH_SEED, rrec, rh.key_len), rrec,
+					       rh.key_len, &slot);
 			if (!e)
 				continue;
 			const void *payload = rrec + rh.key_len;
@@ -482,7 +460,7 @@ static int split(FILE *src, FILE **parts, unsigned n, struct error *err)
 	if (rewind_file(src, err) < 0)
 		return -1;
 	while ((got = read_rec(src, &h, &rec, &cap, err)) > 0) {
-		uint64_t hash = hash_bytes(rec, h.key_len);
+		uint64_t hash = hash_bytes(HASH_SEED, rec, h.key_len);
 		FILE *f = parts[(hash >> 32) % n];
 		if (write_rec(f, rec, h.key_len, rec + h.key_len, h.payload_len, err) < 0) {
 			got = -1;
