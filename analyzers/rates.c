@@ -250,50 +250,54 @@ static uint64_t make_key(uint32_t shop, int64_t period_code, unsigned type_code)
 }
 
 /*
+ * Whether a table with cfg leaves out a row of shop at time t: 0, or why
+ * (1 no shop, 2 no time, 3 outside the period). When not, *period is the
+ * key's period code (0 without a period dimension).
+ */
+static int left_out(const struct rates_config *cfg, uint32_t shop, int64_t t, int64_t *period)
+{
+	enum rates_by by = cfg->by;
+	int64_t day = 0;
+
+	*period = 0;
+	if (shop == RATES_NO_SHOP)
+		return 1;
+	int need_time = rates_by_has_period(by) || cfg->from_day != RATES_OPEN_FROM ||
+			cfg->to_day != RATES_OPEN_TO;
+	if (need_time) {
+		if (t == RATES_NO_TIME)
+			return 2;
+		day = rates_local_day(t, cfg->tz);
+		if (day < cfg->from_day || day > cfg->to_day)
+			return 3;
+		/* Outside 0000-9999 a period cannot be named: treat as no time. */
+		if (day < FIRST_DAY || day > LAST_DAY)
+			return 2;
+	}
+	if (rates_by_has_period(by)) {
+		int64_t start = period_start(by, day);
+		/* Nor can a week that began in year -1 (0000-01-01 is a Saturday);
+		 * its code would not be positive and would corrupt the key. */
+		if (start < FIRST_DAY)
+			return 2;
+		*period = start + DAY_BIAS;
+	}
+	return 0;
+}
+
+/*
  * The cell a row of shop at time t (type_code as make_key) belongs to, or
- * NULL: *why says whether the row was left out (1 no shop, 2 no time,
- * 3 outside the period) or memory ran out (-1).
+ * NULL: *why says whether the row was left out (as left_out) or memory ran
+ * out (-1).
  */
 static uint64_t *cell_for(struct rates *r, uint32_t shop, int64_t t, unsigned type_code,
 			  int *why)
 {
 	enum rates_by by = r->cfg.by;
-	int64_t day = 0;
+	int64_t period;
 
-	*why = 0;
-	if (shop == RATES_NO_SHOP) {
-		*why = 1;
+	if ((*why = left_out(&r->cfg, shop, t, &period)))
 		return NULL;
-	}
-	int need_time = rates_by_has_period(by) || r->cfg.from_day != RATES_OPEN_FROM ||
-			r->cfg.to_day != RATES_OPEN_TO;
-	if (need_time) {
-		if (t == RATES_NO_TIME) {
-			*why = 2;
-			return NULL;
-		}
-		day = rates_local_day(t, r->cfg.tz);
-		if (day < r->cfg.from_day || day > r->cfg.to_day) {
-			*why = 3;
-			return NULL;
-		}
-		/* Outside 0000-9999 a period cannot be named: treat as no time. */
-		if (day < FIRST_DAY || day > LAST_DAY) {
-			*why = 2;
-			return NULL;
-		}
-	}
-	int64_t period = 0;
-	if (rates_by_has_period(by)) {
-		period = period_start(by, day);
-		/* Nor can a week that began in year -1 (0000-01-01 is a Saturday);
-		 * its code would not be positive and would corrupt the key. */
-		if (period < FIRST_DAY) {
-			*why = 2;
-			return NULL;
-		}
-		period += DAY_BIAS;
-	}
 	if (by == BY_SHOP) {
 		if (reserve_cells(r, (size_t)shop + 1) < 0) {
 			*why = -1;
@@ -329,18 +333,49 @@ int rates_add_order(struct rates *r, uint32_t shop, int64_t created)
 	return why < 0 ? -1 : 0;
 }
 
+/* The shop a complaint counts for: its own, else its order's. */
+static uint32_t complaint_shop(const struct rates_complaint *c,
+			       const struct rates_order_match *order)
+{
+	return c->shop == RATES_NO_SHOP && order && order->found ? order->shop : c->shop;
+}
+
+/* The type column a complaint counts in: its primary type, or other. */
+static size_t complaint_type(const struct rates_config *cfg, const struct rates_complaint *c)
+{
+	size_t nt = cfg->n_types;
+	return c->primary < 0 || (size_t)c->primary > nt ? nt : (size_t)c->primary;
+}
+
+/* Filed more than the window after the trade ended: its order's finished
+ * time, or without an order found the export's own. */
+static int complaint_late(const struct rates_complaint *c, const struct rates_order_match *order)
+{
+	int64_t finished = order && order->found ? order->finished : c->finished;
+	/* The difference in unsigned arithmetic, which cannot overflow. */
+	return finished != RATES_NO_TIME && c->filed != RATES_NO_TIME && c->filed > finished &&
+	       (uint64_t)c->filed - (uint64_t)finished > RATES_COMPLAINT_WINDOW;
+}
+
+int rates_complaint_counted(const struct rates_config *cfg, const struct rates_complaint *c,
+			    const struct rates_order_match *order, uint32_t *shop, size_t *type)
+{
+	int64_t period;
+
+	*shop = complaint_shop(c, order);
+	*type = complaint_type(cfg, c);
+	return !left_out(cfg, *shop, c->filed, &period) && !complaint_late(c, order);
+}
+
 int rates_add_complaint(struct rates *r, const struct rates_complaint *cp,
 			const struct rates_order_match *order)
 {
-	uint32_t shop = cp->shop;
-	size_t nt = r->cfg.n_types;
-	size_t type = cp->primary < 0 || (size_t)cp->primary > nt ? nt : (size_t)cp->primary;
-	int late, why;
+	uint32_t shop = complaint_shop(cp, order);
+	size_t type = complaint_type(&r->cfg, cp);
+	int why;
 	uint64_t *c;
 
 	r->totals.complaints++;
-	if (shop == RATES_NO_SHOP && order && order->found)
-		shop = order->shop;
 	c = cell_for(r, shop, cp->filed, (unsigned)type + 1, &why);
 	if (!c) {
 		if (why == 1)
@@ -351,11 +386,7 @@ int rates_add_complaint(struct rates *r, const struct rates_complaint *cp,
 			r->totals.complaints_outside++;
 		return why < 0 ? -1 : 0;
 	}
-	int64_t finished = order && order->found ? order->finished : cp->finished;
-	/* The difference in unsigned arithmetic, which cannot overflow. */
-	late = finished != RATES_NO_TIME && cp->filed != RATES_NO_TIME && cp->filed > finished &&
-	       (uint64_t)cp->filed - (uint64_t)finished > RATES_COMPLAINT_WINDOW;
-	if (late) {
+	if (complaint_late(cp, order)) {
 		c[C_LATE]++;
 		r->totals.late++;
 		return 0;

@@ -160,6 +160,19 @@ int rates_add_order(struct rates *r, uint32_t shop, int64_t created);
 int rates_add_complaint(struct rates *r, const struct rates_complaint *c,
 			const struct rates_order_match *order);
 
+/*
+ * Whether a table with cfg would count the complaint, with what its join
+ * found (NULL: it has no order id), in its `complaints` and a type column:
+ * rates_add_complaint's rules, for a caller that needs to know which
+ * complaints make a figure (the report's shop card picks its examples so).
+ * The shop it counts for (its own, else its order's; RATES_NO_SHOP when
+ * neither) goes to *shop and its type column (n_types: other) to *type
+ * either way; 0 when it is left out (no shop, no time, outside the period)
+ * or late. Counts nothing.
+ */
+int rates_complaint_counted(const struct rates_config *cfg, const struct rates_complaint *c,
+			    const struct rates_order_match *order, uint32_t *shop, size_t *type);
+
 /* A shop's name seen on a row at time t (RATES_NO_TIME if none). */
 int rates_see_name(struct rates *r, uint32_t shop, const char *name, size_t len, int64_t t);
 /* The shop's name, or "" (NUL-terminated, valid until the next rates_see_name). */

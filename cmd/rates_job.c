@@ -38,6 +38,7 @@ int rates_job_init(struct rates_job *job, const struct rates_config *cfg,
 	job->rs = rs;
 	job->classifier = classifier;
 	job->card_shop = RATES_NO_SHOP;
+	job->join_budget = join_budget;
 	if (rs)
 		job->rules = rules_fingerprint(rs);
 	if (!(job->shops = shop_table_new()) || !(job->rates = rates_new(cfg, job->shops))) {
@@ -60,6 +61,8 @@ void rates_job_release(struct rates_job *job)
 		fclose(job->spool);
 	free(job->spool_buf);
 	join_free(job->join);
+	join_free(job->card_join);
+	free(job->card_rec);
 	rates_free(job->rates);
 	shop_table_free(job->shops);
 	free((void *)job->type_ids);
@@ -233,35 +236,36 @@ static int on_complaint(void *ctx, const struct export_row *row)
 	return job->failed;
 }
 
-/* Keeps row i's text for the shop card if it is among the first few of its
- * type in input order; batches come in any order, so the latest kept text
- * makes way for an earlier one. */
-static int keep_text(struct rates_job *job, const struct pool_batch *b, size_t i, int primary)
+/* The card's complaints in card_join: their place in the input, the packed
+ * complaint, then the text. */
+#define CARD_AT_BYTES 8
+#define CARD_TEXT_OFF (CARD_AT_BYTES + RATES_COMPLAINT_BYTES)
+
+/* Hands row i, the card shop's complaint packed, to card_join with its place
+ * in the input and its text: whether it counts is known only after the
+ * join of every night's orders (rates_job_pick_texts). */
+static int add_card_complaint(struct rates_job *job, const struct pool_batch *b, size_t i,
+			      const unsigned char *packed)
 {
-	size_t t = primary < 0 ? rules_type_count(job->rs) : (size_t)primary, file = 0;
-	struct card_text *kept = job->card_texts[t], *last = NULL;
+	const char *id = (const char *)pool_record(b, i) + RATES_COMPLAINT_BYTES;
+	size_t id_len = b->rec_len[i] - RATES_COMPLAINT_BYTES, file = 0;
+	size_t need = CARD_TEXT_OFF + b->text_len[i];
 
 	while (file < job->n_complaint_files && job->complaint_files[file] != b->file)
 		file++;
 	uint64_t at = (uint64_t)file << 40 | b->line[i];
-	/* An empty slot, else the latest text kept if this one came before it. */
-	for (size_t k = 0; k < RATES_JOB_CARD_TEXTS; k++) {
-		if (!kept[k].text) {
-			last = &kept[k];
-			break;
-		}
-		if (!last || kept[k].at > last->at)
-			last = &kept[k];
+	if (need > job->card_rec_cap) {
+		unsigned char *r = realloc(job->card_rec, need);
+		if (!r)
+			return -1;
+		job->card_rec = r;
+		job->card_rec_cap = need;
 	}
-	if (last->text && last->at < at)
-		return 0;
-	char *copy = strndup(b->arena + b->text_off[i], b->text_len[i]);
-	if (!copy)
-		return -1;
-	free(last->text);
-	last->text = copy;
-	last->at = at;
-	return 0;
+	memcpy(job->card_rec, &at, CARD_AT_BYTES);
+	memcpy(job->card_rec + CARD_AT_BYTES, packed, RATES_COMPLAINT_BYTES);
+	memcpy(job->card_rec + CARD_TEXT_OFF, b->arena + b->text_off[i], b->text_len[i]);
+	join_expect(job->card_join, id, id_len);
+	return join_add_left(job->card_join, id, id_len, job->card_rec, need, &job->feed_err);
 }
 
 /* On a worker, one batch at a time (the pool serialises this). */
@@ -290,13 +294,13 @@ static int complaints_classified(void *ctx, const struct pool_batch *b)
 					 res->limited ? "a rule hit the match limit"
 						      : "invalid UTF-8 in the text (replaced)");
 		}
-		if (c.shop == job->card_shop && job->card_shop != RATES_NO_SHOP &&
-		    keep_text(job, b, i, c.primary) < 0)
+		rates_complaint_pack(&c, packed);
+		if (job->card_join && c.shop == job->card_shop && c.shop != RATES_NO_SHOP &&
+		    add_card_complaint(job, b, i, packed) < 0)
 			return -1;
 		/* Even a complaint with no order id goes through the join (its
 		 * empty id meets no order): the table is the main thread's while
 		 * the orders are read. */
-		rates_complaint_pack(&c, packed);
 		if (join_add_left(job->join, (const char *)rec + RATES_COMPLAINT_BYTES, id_len,
 				  packed, sizeof(packed), &job->feed_err) < 0)
 			return -1;
@@ -356,6 +360,13 @@ int rates_job_read_complaints(struct rates_job *job, const char *const *files, s
 		setvbuf(job->spool, job->spool_buf, _IOFBF, SPOOL_BUFFER);
 	job->complaint_files = files;
 	job->n_complaint_files = n;
+	if (job->card_shop_id) {
+		struct error err;
+		if (!(job->card_join = join_new(job->join_budget, 0, &err))) {
+			error_print(stderr, &err);
+			return EXIT_DATA;
+		}
+	}
 	int status = read_files(job, files, n, KIND_COMPLAINTS, on_complaint);
 	/* Every complaint's shop is known now, and none is classified yet (that
 	 * starts with the orders): the card's shop is found here, not interned
@@ -460,6 +471,110 @@ int rates_job_read_orders(struct rates_job *job, const char *const *files, size_
 void rates_job_keep_texts(struct rates_job *job, const char *shop_id)
 {
 	job->card_shop_id = shop_id;
+}
+
+/* Picking the card's texts: the job that kept them, and what counts. */
+struct card_pick {
+	struct rates_job *job;
+	const struct shop_table *shops;  /* the counting table's */
+	const struct rates_config *cfg;
+	uint32_t shop;               /* the card's, among those shops */
+	struct error err;
+};
+
+/* Keeps a text for the shop card if it is among the first few of its type in
+ * input order; complaints come in any order, so the latest kept text makes
+ * way for an earlier one. */
+static int keep_text(struct rates_job *job, size_t type, uint64_t at, const char *text,
+		     size_t len)
+{
+	struct card_text *kept = job->card_texts[type], *last = NULL;
+
+	/* An empty slot, else the latest text kept if this one came before it. */
+	for (size_t k = 0; k < RATES_JOB_CARD_TEXTS; k++) {
+		if (!kept[k].text) {
+			last = &kept[k];
+			break;
+		}
+		if (!last || kept[k].at > last->at)
+			last = &kept[k];
+	}
+	if (last->text && last->at < at)
+		return 0;
+	char *copy = strndup(text, len);
+	if (!copy)
+		return -1;
+	free(last->text);
+	last->text = copy;
+	last->at = at;
+	return 0;
+}
+
+static int card_order(void *ctx, const char *key, size_t key_len, const void *payload)
+{
+	struct card_pick *p = ctx;
+	return join_add_right(p->job->card_join, key, key_len, payload, RATES_ORDER_BYTES,
+			      &p->err) < 0;
+}
+
+static int card_better(void *ctx, const void *a, const void *b)
+{
+	const struct card_pick *p = ctx;
+	return rates_order_better(p->shops, a, b);
+}
+
+static int card_pair(void *ctx, const void *left, size_t left_len, const void *right)
+{
+	struct card_pick *p = ctx;
+	const unsigned char *rec = left;
+	struct rates_complaint c;
+	struct rates_order_match m = {0, RATES_NO_SHOP, RATES_NO_TIME};
+	uint64_t at;
+	uint32_t shop;
+	size_t type;
+
+	memcpy(&at, rec, CARD_AT_BYTES);
+	rates_complaint_unpack(rec + CARD_AT_BYTES, &c);
+	/* Its shop is an index among the night's shops: the card's, or none. */
+	if (c.shop != RATES_NO_SHOP)
+		c.shop = p->shop;
+	if (right)
+		rates_order_unpack(right, &m);
+	if (!rates_complaint_counted(p->cfg, &c, &m, &shop, &type) || shop != p->shop)
+		return 0;
+	return keep_text(p->job, type, at, (const char *)rec + CARD_TEXT_OFF,
+			 left_len - CARD_TEXT_OFF) < 0;
+}
+
+int rates_job_pick_texts(struct rates_job *job, struct rates_job *counted,
+			 const struct rates_config *cfg)
+{
+	struct card_pick p = {.job = job, .shops = counted->shops, .cfg = cfg,
+			      .shop = RATES_NO_SHOP};
+	int rc = 0;
+
+	if (!job->card_join)
+		return EXIT_OK;
+	error_clear(&p.err);
+	int64_t shop = shop_table_find(counted->shops, job->card_shop_id,
+				       strlen(job->card_shop_id));
+	/* A shop the counting table does not know has no complaint counted. */
+	if (shop >= 0) {
+		p.shop = (uint32_t)shop;
+		rc = join_each_right(counted->join, card_order, &p, &p.err) < 0 ||
+		     join_run(job->card_join, card_better, card_pair, &p, NULL, &p.err) < 0;
+	}
+	/* The texts picked are all the card needs of the join. */
+	join_free(job->card_join);
+	job->card_join = NULL;
+	if (rc) {
+		if (p.err.msg[0])
+			error_print(stderr, &p.err);
+		else
+			fputs("tousu: out of memory\n", stderr);
+		return EXIT_DATA;
+	}
+	return EXIT_OK;
 }
 
 int rates_job_load_partials(struct rates_job *job, const char *const *paths, size_t n)

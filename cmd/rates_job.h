@@ -64,13 +64,19 @@ struct rates_job {
 	int feeding, feed_failed;
 	struct error feed_err;
 	uint64_t texts_invalid, texts_limited;  /* the workers' counts */
-	/* A shop whose complaint texts are kept, a few per primary type, for
-	 * the report's shop card (see rates_job_keep_texts): the first ones in
-	 * the input, whichever thread classified them. card_shop_id is the id
+	/* The report's shop card (rates_job_keep_texts): card_shop_id is the id
 	 * asked for (borrowed); card_shop its index once the complaints are
-	 * read, RATES_NO_SHOP until then and when no complaint has it. */
+	 * read, RATES_NO_SHOP until then and when no complaint has it. The
+	 * workers hand the shop's complaints, with their texts, to card_join;
+	 * rates_job_pick_texts joins them to the orders of the table the card
+	 * shows and keeps in card_texts the first few per primary type that
+	 * this table counts for the shop. */
 	const char *card_shop_id;
 	uint32_t card_shop;
+	struct join *card_join;
+	size_t join_budget;
+	unsigned char *card_rec;     /* a worker's record for card_join */
+	size_t card_rec_cap;
 	size_t n_complaint_files;
 	struct card_text {
 		char *text;
@@ -102,13 +108,28 @@ int rates_job_write(struct rates_job *job, const struct rates_output *out, FILE 
 void rates_job_report(struct rates_job *job, const char *command);
 
 /*
- * Keep up to RATES_JOB_CARD_TEXTS complaint texts per primary type of the
- * shop with this id (call before reading complaints; shop_id is borrowed and
- * must outlive the job). The id is looked up among the complaints' shops,
- * never added to the job's shops: a partial written from the job holds only
- * shops that occur in the data, whatever card was asked for.
+ * Keep the complaint texts of the shop with this id for the shop card
+ * (call before reading complaints; shop_id is borrowed and must outlive the
+ * job). They wait, with the complaints, in a temporary file of the join
+ * (join.h) until rates_job_pick_texts; memory holds only the texts picked.
+ * The id is looked up among the complaints' shops, never added to the
+ * job's shops: a partial written from the job holds only shops that occur
+ * in the data, whatever card was asked for.
  */
 void rates_job_keep_texts(struct rates_job *job, const char *shop_id);
+
+/*
+ * The card's texts, in card_texts: up to RATES_JOB_CARD_TEXTS per primary
+ * type, the first in input order among the complaints kept since
+ * rates_job_keep_texts that a table with cfg counts for the shop
+ * (rates_complaint_counted), each joined as counted's join joined it:
+ * counted holds the orders (after rates_job_join) and the shops of the
+ * figures the card shows, so an example is always one of those figures'
+ * complaints. EXIT_OK (nothing to do without rates_job_keep_texts), or
+ * EXIT_DATA after printing why.
+ */
+int rates_job_pick_texts(struct rates_job *job, struct rates_job *counted,
+			 const struct rates_config *cfg);
 
 /*
  * Adds partials (analyzers/partial.h) into the job, whose type ids and

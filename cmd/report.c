@@ -836,7 +836,7 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 	snprintf(name_tsv, sizeof(name_tsv), "shop-%s-types.tsv", file);
 	snprintf(trend_tsv, sizeof(trend_tsv), "shop-%s-days.tsv", file);
 
-	/* Its types, and the texts kept from tonight's export. */
+	/* Its types, and the texts picked from tonight's export. */
 	static const char *const tnames[] = {"type", "complaints", "examples"};
 	struct table t;
 	FILE *f = begin_tsv(run->tmp, name_tsv, &t, tnames, 3);
@@ -981,6 +981,10 @@ static int build(struct run *run, struct export_options *eo, const char *state)
 	if ((status = read_night(run, eo)) != EXIT_OK)
 		return status;
 	if ((status = merge_nights(run, state)) != EXIT_OK)
+		return status;
+	/* The card's examples are complaints of its figures: those the window
+	 * counts for the shop, with the orders of every night merged. */
+	if ((status = rates_job_pick_texts(&run->night, &run->merged, &cfg)) != EXIT_OK)
 		return status;
 	run->shops = rates_regroup(run->merged.rates, &cfg);
 	cfg.by = BY_DAY;

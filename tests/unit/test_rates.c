@@ -1498,6 +1498,60 @@ static void test_cells_add_up(void **state)
 
 /* rates_regroup_shop gives one shop's cells and name of rates_regroup, and
  * nothing of any other shop; RATES_NO_SHOP gives no cells. */
+/* rates_complaint_counted says of each complaint what rates_add_complaint
+ * does with it: counted (in `complaints` and which type column, for which
+ * shop) or not, in a window, by week and unbounded. */
+static void test_complaint_counted(void **state)
+{
+	(void)state;
+	const size_t n = 3000;
+	struct shop_table *shops = shop_table_new();
+	struct event *ev = random_events(11, n);
+	const struct rates_config cfgs[] = {
+		{BY_SHOP, 8 * 3600, day_of(2026, 10, 2), day_of(2026, 10, 31), NT},
+		{BY_SHOP_WEEK, 0, UNBOUNDED, NT},
+		{BY_SHOP, 0, UNBOUNDED, NT},
+	};
+	char key[16];
+	size_t counted = 0;
+
+	for (int s = 0; s < N_SHOPS; s++) {
+		snprintf(key, sizeof(key), "s%d", s);
+		shop(shops, key);
+	}
+	for (size_t k = 0; k < sizeof(cfgs) / sizeof(cfgs[0]); k++)
+		for (size_t i = 0; i < n; i++) {
+			const struct event *e = &ev[i];
+			const struct rates_order_match *m = e->match ? &e->m : NULL;
+			struct rates *r = rates_new(&cfgs[k], shops);
+			uint32_t s;
+			size_t type;
+			assert_non_null(r);
+			if (e->kind != EV_COMPLAINT) {
+				rates_free(r);
+				continue;
+			}
+			add_complaint(r, &e->c, m);
+			int yes = rates_complaint_counted(&cfgs[k], &e->c, m, &s, &type);
+			struct cells got = all_cells(r);
+			size_t in = 0;
+			for (size_t j = 0; j < got.n; j++)
+				if (got.v[j].c[C_COMPLAINTS]) {
+					assert_int_equal(got.v[j].shop, s);
+					assert_int_equal(got.v[j].c[C_TYPES + type], 1);
+					in++;
+				}
+			assert_int_equal(in, yes);
+			counted += (size_t)yes;
+			free(got.v);
+			rates_free(r);
+		}
+	/* Both answers occur. */
+	assert_true(counted > n / 10 && counted < n);
+	free(ev);
+	shop_table_free(shops);
+}
+
 static void test_regroup_shop(void **state)
 {
 	(void)state;
@@ -1572,6 +1626,7 @@ int main(void)
 		cmocka_unit_test(test_cell_valid),
 		cmocka_unit_test(test_cells_add_up),
 		cmocka_unit_test(test_regroup_shop),
+		cmocka_unit_test(test_complaint_counted),
 	};
 	return cmocka_run_group_tests_name("rates", tests, NULL, NULL);
 }

@@ -7,7 +7,8 @@
 # after the order finished), so the rate and 95% Wilson interval on the page,
 # the median and 90th percentile shop, each day's orders and complaints, its
 # name, the types adding up to its complaints, and every example text being
-# one of its complaints. 214014039 has a complaint without a shop_id (its
+# one of the complaints counted (filed in the window, not late), so that no
+# type with 0 complaints shows one. 214014039 has a complaint without a shop_id (its
 # order's shop counts) and a late one; 571720213 a comma in its name. An id that no export has still gets a
 # card, which says so, as does a message on stderr; the report is written
 # (exit 0).
@@ -43,7 +44,7 @@ shop_of = {r["order_id"]: r["shop_id"] for r in orders}
 
 per_day, per_shop = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
 names = []   # (time, name) of the shop's rows
-texts = set()
+texts = set()   # the texts of the complaints counted for the shop
 for r in orders:
     if r["shop_id"] == shop:
         names.append((at(r["created_at"]), r["shop_name"]))
@@ -55,13 +56,13 @@ for r in complaints:
     s = r["shop_id"] or shop_of.get(r["order_id"], "")
     if s == shop:
         names.append((at(r["filed_at"]), r["shop_name"]))
-        texts.add(r["text"])
     late = r["order_id"] in finished and \
         at(r["filed_at"]) - finished[r["order_id"]] > datetime.timedelta(days=15)
     if first <= r["filed_at"][:10] <= last and not late:
         per_shop[s][1] += 1
         if s == shop:
             per_day[r["filed_at"][:10]][1] += 1
+            texts.add(r["text"])
 n_orders, n_complaints = per_shop[shop] if shop in per_shop else (0, 0)
 
 def wilson(k, n, z=1.959963984540054):
@@ -121,7 +122,10 @@ examples = 0
 for t in types:
     ex = split(t[2])
     if ex is None or len(ex) > 3:
-        bad.append(f"{t[0]}: examples {t[2]!r} are not up to 3 of the shop's complaints")
+        bad.append(f"{t[0]}: examples {t[2]!r} are not up to 3 of the complaints counted "
+                   f"for the shop in the window")
+    elif ex and t[1] == "0":
+        bad.append(f"{t[0]}: 0 complaints, but examples {t[2]!r}")
     else:
         examples += len(ex)
 if bad:
@@ -132,7 +136,7 @@ print(f"  {title}: {n_orders} orders and {n_complaints} complaints in the window
       f"90th percentile {shown['90th percentile shop']}, as computed")
 print(f"  days: {len(days)} rows, orders and complaints as counted per day")
 print(f"  types: " + ", ".join(f"{t[0]} {t[1]}" for t in types) +
-      f" (sum {n_complaints}); {examples} examples, each one of the shop's complaints")
+      f" (sum {n_complaints}); {examples} examples, each one of the complaints counted")
 PY
 
 card known 214014039
