@@ -241,9 +241,9 @@ static int on_complaint(void *ctx, const struct export_row *row)
 #define CARD_AT_BYTES 8
 #define CARD_TEXT_OFF (CARD_AT_BYTES + RATES_COMPLAINT_BYTES)
 
-/* Hands row i, the card shop's complaint packed, to card_join with its place
- * in the input and its text: whether it counts is known only after the
- * join of every night's orders (rates_job_pick_texts). */
+/* Hands row i, packed, to card_join with its place in the input and its
+ * text: whether it counts for the card's shop is known only after the join
+ * of every night's orders (rates_job_pick_texts). */
 static int add_card_complaint(struct rates_job *job, const struct pool_batch *b, size_t i,
 			      const unsigned char *packed)
 {
@@ -266,6 +266,15 @@ static int add_card_complaint(struct rates_job *job, const struct pool_batch *b,
 	memcpy(job->card_rec + CARD_TEXT_OFF, b->arena + b->text_off[i], b->text_len[i]);
 	join_expect(job->card_join, id, id_len);
 	return join_add_left(job->card_join, id, id_len, job->card_rec, need, &job->feed_err);
+}
+
+/* Whether a complaint may count for the card's shop: its own, or one without
+ * a shop whose order may be the shop's, which only the join can tell. */
+static int for_card(const struct rates_job *job, const struct rates_complaint *c, size_t id_len)
+{
+	if (!job->card_join)
+		return 0;
+	return c->shop == RATES_NO_SHOP ? id_len > 0 : c->shop == job->card_shop;
 }
 
 /* On a worker, one batch at a time (the pool serialises this). */
@@ -295,8 +304,7 @@ static int complaints_classified(void *ctx, const struct pool_batch *b)
 						      : "invalid UTF-8 in the text (replaced)");
 		}
 		rates_complaint_pack(&c, packed);
-		if (job->card_join && c.shop == job->card_shop && c.shop != RATES_NO_SHOP &&
-		    add_card_complaint(job, b, i, packed) < 0)
+		if (for_card(job, &c, id_len) && add_card_complaint(job, b, i, packed) < 0)
 			return -1;
 		/* Even a complaint with no order id goes through the join (its
 		 * empty id meets no order): the table is the main thread's while

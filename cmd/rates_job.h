@@ -67,10 +67,11 @@ struct rates_job {
 	/* The report's shop card (rates_job_keep_texts): card_shop_id is the id
 	 * asked for (borrowed); card_shop its index once the complaints are
 	 * read, RATES_NO_SHOP until then and when no complaint has it. The
-	 * workers hand the shop's complaints, with their texts, to card_join;
-	 * rates_job_pick_texts joins them to the orders of the table the card
-	 * shows and keeps in card_texts the first few per primary type that
-	 * this table counts for the shop. */
+	 * workers hand the shop's complaints, and those without a shop that
+	 * have an order id (their order's shop may be the card's), with their
+	 * texts, to card_join; rates_job_pick_texts joins them to the orders of
+	 * the table the card shows and keeps in card_texts the first few per
+	 * primary type that this table counts for the shop. */
 	const char *card_shop_id;
 	uint32_t card_shop;
 	struct join *card_join;
@@ -110,8 +111,10 @@ void rates_job_report(struct rates_job *job, const char *command);
 /*
  * Keep the complaint texts of the shop with this id for the shop card
  * (call before reading complaints; shop_id is borrowed and must outlive the
- * job). They wait, with the complaints, in a temporary file of the join
- * (join.h) until rates_job_pick_texts; memory holds only the texts picked.
+ * job): its complaints' and those of complaints without a shop_id that have
+ * an order id, since the order may be the shop's. They wait, with the
+ * complaints, in a temporary file of the join (join.h) until
+ * rates_job_pick_texts; memory holds only the texts picked.
  * The id is looked up among the complaints' shops, never added to the
  * job's shops: a partial written from the job holds only shops that occur
  * in the data, whatever card was asked for.

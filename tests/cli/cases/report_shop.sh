@@ -8,7 +8,9 @@
 # the median and 90th percentile shop, each day's orders and complaints, its
 # name, the types adding up to its complaints, and every example text being
 # one of the complaints counted (filed in the window, not late), so that no
-# type with 0 complaints shows one. 214014039 has a complaint without a shop_id (its
+# type with 0 complaints shows one: the examples of a type are the first 3
+# complaints counted of that primary type (tousu classify's) in the
+# export's order, those whose shop comes from their order included. 214014039 has a complaint without a shop_id (its
 # order's shop counts) and a late one; 571720213 a comma in its name. An id that no export has still gets a
 # card, which says so, as does a message on stderr; the report is written
 # (exit 0).
@@ -28,7 +30,7 @@ card() {
 cat > check_card.py <<'PY'
 import csv, datetime, html, math, os, re, sys
 from collections import Counter, defaultdict
-samples, folder, shop = sys.argv[1:4]
+samples, folder, shop, classified = sys.argv[1:5]
 first, last = "2026-10-02", "2026-10-31"
 def rows(name):
     with open(os.path.join(samples, name), encoding="utf-8", newline="") as f:
@@ -45,6 +47,13 @@ shop_of = {r["order_id"]: r["shop_id"] for r in orders}
 per_day, per_shop = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
 names = []   # (time, name) of the shop's rows
 texts = set()   # the texts of the complaints counted for the shop
+# Its examples: the first 3 complaints counted for it per primary type (as
+# `tousu classify` gives it), in input order; joined: of them, those whose
+# shop comes from their order (no shop_id on the row).
+with open(classified, encoding="utf-8") as f:
+    lines = [l.rstrip("\n").split("\t") for l in f]
+primary = {l[lines[0].index("#complaint_id")]: l[lines[0].index("primary")] for l in lines[1:]}
+picked, joined = defaultdict(list), 0
 for r in orders:
     if r["shop_id"] == shop:
         names.append((at(r["created_at"]), r["shop_name"]))
@@ -63,6 +72,9 @@ for r in complaints:
         if s == shop:
             per_day[r["filed_at"][:10]][1] += 1
             texts.add(r["text"])
+            if len(picked[primary[r["complaint_id"]]]) < 3:
+                picked[primary[r["complaint_id"]]].append(r["text"])
+                joined += not r["shop_id"]
 n_orders, n_complaints = per_shop[shop] if shop in per_shop else (0, 0)
 
 def wilson(k, n, z=1.959963984540054):
@@ -126,6 +138,8 @@ for t in types:
                    f"for the shop in the window")
     elif ex and t[1] == "0":
         bad.append(f"{t[0]}: 0 complaints, but examples {t[2]!r}")
+    elif sorted(ex) != sorted(picked[t[0]]):
+        bad.append(f"{t[0]}: examples {ex!r}, but the first counted are {picked[t[0]]!r}")
     else:
         examples += len(ex)
 if bad:
@@ -136,15 +150,17 @@ print(f"  {title}: {n_orders} orders and {n_complaints} complaints in the window
       f"90th percentile {shown['90th percentile shop']}, as computed")
 print(f"  days: {len(days)} rows, orders and complaints as counted per day")
 print(f"  types: " + ", ".join(f"{t[0]} {t[1]}" for t in types) +
-      f" (sum {n_complaints}); {examples} examples, each one of the complaints counted")
+      f" (sum {n_complaints}); {examples} examples, the first 3 counted of each type, "
+      f"{joined} of them with the shop of their order")
 PY
 
+"$TOUSU" classify "$c" > classified.tsv 2> /dev/null
 card known 214014039
-python3 check_card.py "$REPO/samples" known/2026-10-31 214014039
+python3 check_card.py "$REPO/samples" known/2026-10-31 214014039 classified.tsv
 card comma 571720213
-python3 check_card.py "$REPO/samples" comma/2026-10-31 571720213
+python3 check_card.py "$REPO/samples" comma/2026-10-31 571720213 classified.tsv
 card unknown 000000000
-python3 check_card.py "$REPO/samples" unknown/2026-10-31 000000000
+python3 check_card.py "$REPO/samples" unknown/2026-10-31 000000000 classified.tsv
 grep -o '<p class="subtitle">[^<]*' unknown/2026-10-31/shop-000000000.html | sed 's/^<p class="subtitle">/  subtitle: /'
 # the rest of the report is the same with or without a card
 "$TOUSU" report --out plain --date 2026-10-31 --orders "$o" --complaints "$c" 2> /dev/null
