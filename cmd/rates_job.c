@@ -518,6 +518,19 @@ static int keep_text(struct rates_job *job, size_t type, uint64_t at, const char
 	return 0;
 }
 
+/* Puts a type's texts in input order, empty slots last: the slots fill in
+ * the order the workers hand complaints on, which depends on the threads. */
+static void sort_texts(struct card_text *kept)
+{
+	for (size_t k = 1; k < RATES_JOB_CARD_TEXTS; k++)
+		for (size_t j = k; j > 0 && kept[j].text &&
+				   (!kept[j - 1].text || kept[j].at < kept[j - 1].at); j--) {
+			struct card_text t = kept[j];
+			kept[j] = kept[j - 1];
+			kept[j - 1] = t;
+		}
+}
+
 static int card_order(void *ctx, const char *key, size_t key_len, const void *payload)
 {
 	struct card_pick *p = ctx;
@@ -572,6 +585,8 @@ int rates_job_pick_texts(struct rates_job *job, struct rates_job *counted,
 		rc = join_each_right(counted->join, card_order, &p, &p.err) < 0 ||
 		     join_run(job->card_join, card_better, card_pair, &p, NULL, &p.err) < 0;
 	}
+	for (size_t t = 0; t <= RATES_MAX_TYPES; t++)
+		sort_texts(job->card_texts[t]);
 	/* The texts picked are all the card needs of the join. */
 	join_free(job->card_join);
 	job->card_join = NULL;

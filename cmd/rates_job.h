@@ -123,7 +123,7 @@ void rates_job_keep_texts(struct rates_job *job, const char *shop_id);
 
 /*
  * The card's texts, in card_texts: up to RATES_JOB_CARD_TEXTS per primary
- * type, the first in input order among the complaints kept since
+ * type, in input order, the first among the complaints kept since
  * rates_job_keep_texts that a table with cfg counts for the shop
  * (rates_complaint_counted), each joined as counted's join joined it:
  * counted holds the orders (after rates_job_join) and the shops of the

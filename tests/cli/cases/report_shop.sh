@@ -9,7 +9,7 @@
 # name, the types adding up to its complaints, and every example text being
 # one of the complaints counted (filed in the window, not late), so that no
 # type with 0 complaints shows one: the examples of a type are the first 3
-# complaints counted of that primary type (tousu classify's) in the
+# complaints counted of that primary type (tousu classify's), in the
 # export's order, those whose shop comes from their order included. 214014039 has a complaint without a shop_id (its
 # order's shop counts) and a late one; 571720213 a comma in its name. An id that no export has still gets a
 # card, which says so, as does a message on stderr; the report is written
@@ -138,7 +138,7 @@ for t in types:
                    f"for the shop in the window")
     elif ex and t[1] == "0":
         bad.append(f"{t[0]}: 0 complaints, but examples {t[2]!r}")
-    elif sorted(ex) != sorted(picked[t[0]]):
+    elif ex != picked[t[0]]:
         bad.append(f"{t[0]}: examples {ex!r}, but the first counted are {picked[t[0]]!r}")
     else:
         examples += len(ex)
