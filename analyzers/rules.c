@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +53,17 @@ struct rule_set *rules_new(void)
 	return calloc(1, sizeof(struct rule_set));
 }
 
+/* What an atom owns; also for one that add_atom gives up on half-made. */
+static void atom_free(struct rule_atom *a)
+{
+	free(a->pattern);
+	free(a->trigger);
+	free(a->musts);
+	free(a->next);
+	free(a->where);
+	pcre2_code_free(a->code);
+}
+
 void rules_free(struct rule_set *rs)
 {
 	if (!rs)
@@ -63,14 +73,8 @@ void rules_free(struct rule_set *rs)
 		free(rs->types[i].label);
 		free(rs->types[i].platform);
 	}
-	for (size_t i = 0; i < rs->n_atoms; i++) {
-		free(rs->atoms[i].pattern);
-		free(rs->atoms[i].trigger);
-		free(rs->atoms[i].musts);
-		free(rs->atoms[i].next);
-		free(rs->atoms[i].where);
-		pcre2_code_free(rs->atoms[i].code);
-	}
+	for (size_t i = 0; i < rs->n_atoms; i++)
+		atom_free(&rs->atoms[i]);
 	for (size_t i = 0; i < rs->n_names; i++)
 		free(rs->names[i]);
 	free(rs->only);
@@ -180,6 +184,14 @@ static int is_quantifier(const char *p)
 static int is_digit(char c)
 {
 	return c >= '0' && c <= '9';
+}
+
+/* After a backslash, an ASCII letter or digit makes an escape that stands
+ * for something else (\d, \x{..}, \1); any other character stands for
+ * itself (\. \| \退). */
+static int is_ascii_alnum(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 /* Length of the UTF-8 character at p. */
@@ -406,9 +418,7 @@ static size_t literal_run(const char *p, const char **end, char *out)
 	for (;;) {
 		const char *start = p, *c = p;
 		size_t k;
-		if (*p == '\\' && p[1] && !(is_digit(p[1]) ||
-					     (p[1] >= 'a' && p[1] <= 'z') ||
-					     (p[1] >= 'A' && p[1] <= 'Z'))) {
+		if (*p == '\\' && p[1] && !is_ascii_alnum(p[1])) {
 			/* Fix: an escaped non-ASCII character is a whole
 			 * character, not its first byte. */
 			c = p + 1;
@@ -454,16 +464,17 @@ static int add_first(uint32_t cp, uint32_t *set, uint8_t *n)
 	return 0;
 }
 
-/* Adds the characters of class [p, close) ("[退换]", "[!~ ]", "[0-9a-f]",
- * "\d") to set; -1 for anything else (negated, POSIX names, other escapes,
- * ranges beyond ASCII, too many characters). */
+/* Adds the characters of class [p, close) ("[退换]", "[!~ ]", "[0-9a-f]") to
+ * set; -1 for anything else (negated, POSIX names, escapes such as \d, which
+ * in UCP mode stands for every script's digits, ranges beyond ASCII, too
+ * many characters). */
 static int class_firsts(const char *p, const char *close, uint32_t *set, uint8_t *n)
 {
 	if (p[1] == '^')
 		return -1;
 	for (const char *q = p + 1; q < close;) {
 		uint32_t cp;
-		if (*q == '[' || (*q == '\\' && (!q[1] || isalnum((unsigned char)q[1]))))
+		if (*q == '[' || (*q == '\\' && (!q[1] || is_ascii_alnum(q[1]))))
 			return -1;
 		if (*q == '\\')
 			q++;
@@ -487,8 +498,8 @@ static int class_firsts(const char *p, const char *close, uint32_t *set, uint8_t
  * The code points a match of pattern text [p, end) can start with, added to
  * set (up to RULES_MAX_NEXT). Returns 1 when the text can also match empty,
  * 0 when every match starts with one of set, and -1 when that cannot be told
- * (a negated class, a dot, an escape other than \d, an assertion, or too
- * many characters). Used only as a filter: -1 is always safe.
+ * (a negated class, a dot, an escape such as \d, an assertion, or too many
+ * characters). Used only as a filter: -1 is always safe.
  */
 static int first_chars(const char *p, const char *end, uint32_t *set, uint8_t *n)
 {
@@ -521,14 +532,12 @@ static int first_chars(const char *p, const char *end, uint32_t *set, uint8_t *n
 			after = skip_class(p);
 			if (after > end || class_firsts(p, after - 1, set, n) < 0)
 				return -1;
-		} else if (*p == '\\' && p[1] && !is_digit(p[1]) &&
-			   !((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z'))) {
+		} else if (*p == '\\' && p[1] && !is_ascii_alnum(p[1])) {
 			uint32_t cp;
 			textfold_decode((const unsigned char *)p + 1, &cp);
 			after = p + 1 + char_len(p + 1);
-			if (*n == RULES_MAX_NEXT)
+			if (add_first(cp, set, n) < 0)
 				return -1;
-			set[(*n)++] = cp;
 		} else if (!is_meta(*p)) {
 			uint32_t cp;
 			textfold_decode((const unsigned char *)p, &cp);
@@ -616,8 +625,7 @@ static void walk_top(const char *p, const char *end, const struct top_walk *w)
 			/* Fix: the digits of {2} are not literal text. */
 			p = q;
 			continue;
-		} else if (*p == '\\' && p[1] && ((p[1] >= 'a' && p[1] <= 'z') ||
-						   (p[1] >= 'A' && p[1] <= 'Z') || is_digit(p[1]))) {
+		} else if (*p == '\\' && is_ascii_alnum(p[1])) {
 			p = escape_end(p);
 		} else if (!is_meta(*p) || *p == '\\') {
 			char tmp[1024];
@@ -905,7 +913,10 @@ static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, siz
 	a->literal = (uint8_t)whole;
 	a->anchored = (uint8_t)anchored;
 	if (tn) {
-		a->trigger = strndup(trig, tn);
+		if (!(a->trigger = strndup(trig, tn))) {
+			atom_free(a);
+			return -1;
+		}
 		a->trigger_len = tn;
 	}
 	if (anchored && !whole && rest) {
@@ -924,10 +935,7 @@ static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, siz
 		/* An anchored atom's other literals all follow its trigger. */
 		int n = atom_musts(anchored ? rest : pattern, trig, tn, &a->musts);
 		if (n < 0) {
-			free(pattern);
-			free(a->trigger);
-			free(a->where);
-			free(a->next);
+			atom_free(a);
 			return -1;
 		}
 		a->n_musts = (uint8_t)n;
@@ -946,11 +954,7 @@ static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, siz
 			/* The whole pattern compiled, so this cannot happen short of
 			 * a splitting bug; say so rather than lose the rule. */
 			report(ld, "internal: alternative '%s' does not compile alone", pattern);
-			free(pattern);
-			free(a->trigger);
-			free(a->where);
-			free(a->next);
-			free(a->musts);
+			atom_free(a);
 			return 0;  /* reported: not "out of memory" as well */
 		}
 		/* Without JIT the interpreter still gives the same answers. */

@@ -747,6 +747,7 @@ static void test_next_chars(void **state)
 		{"假(?:[0-9]{3,}|[a-f]{3,})的", "0123456789abcdefABCDEF"},
 		{"假\\d{3}", ""},                         /* UCP: every script's digits */
 		{"退(?:k|S)货", "kKsS"},                   /* caseless */
+		{"退(?:\\É|x)", ""},                      /* caseless É is é too: not read */
 		{"假[a-z[:digit:]]", ""},                 /* a POSIX class is not read */
 		{"假[\\w]", ""},                         /* nor an escape that stands for many */
 		{"质量.{0,4}差", "差"},
