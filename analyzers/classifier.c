@@ -272,7 +272,7 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 	size_t filters_cap = 0;
 	c->n_filters = 1;  /* offset 0 means "no filter" */
 
-	/* Count triggers per pair, and in split those that go on past it;
+	/* Count triggers per pair, and in fill those that go on past it;
 	 * split the pairs that start many, moving those to buckets of three
 	 * code points, then lay the entries out by bucket. */
 	for (size_t i = 0; i < n; i++) {
@@ -285,7 +285,7 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 		struct bucket *b = find_bucket(c, key);
 		b->key = key;
 		b->count++;
-		b->split += key3 != key;
+		fill[b - c->buckets] += key3 != key;
 		uint32_t cp = (uint32_t)(key & KEY_NONE);
 		if (cp < 65536)
 			c->bmp_bits[cp >> 3] |= (uint8_t)(1u << (cp & 7));
@@ -294,9 +294,10 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 	}
 	for (uint32_t i = 0; i < size; i++) {
 		struct bucket *b = &c->buckets[i];
-		if (b->split > SPLIT_OVER)
-			b->count -= b->split;  /* still found: split marks it used */
-		b->split = b->split > SPLIT_OVER;
+		b->split = fill[i] > SPLIT_OVER;
+		if (b->split)
+			b->count -= fill[i];  /* still found: split marks it used */
+		fill[i] = 0;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct rule_atom *a = rules_atom(rs, i);
@@ -752,8 +753,8 @@ int classify_text(struct matcher *m, const char *text, size_t len,
 			return -1;
 		m->cap = cap;
 	}
-	size_t n = textfold_text(text, len, m->folded, m->want_origin ? m->origin : NULL,
-				 &out->invalid);
+	/* origin is NULL unless asked for (matcher_want_origin). */
+	size_t n = textfold_text(text, len, m->folded, m->origin, &out->invalid);
 	/* PCRE2's JIT may read a few bytes past the subject's end (it never
 	 * uses them); defined bytes there keep valgrind's report meaningful. */
 	memset(m->folded + n, 0, FOLD_PAD);
@@ -773,6 +774,6 @@ int classify_text(struct matcher *m, const char *text, size_t len,
 	out->limited_atom = m->limited_atom;
 	out->folded = m->folded;
 	out->folded_len = n;
-	out->origin = m->want_origin ? m->origin : NULL;
+	out->origin = m->origin;
 	return 0;
 }
