@@ -30,6 +30,7 @@
 #include "analyzers/classifier.h"
 #include "analyzers/rules.h"
 #include "analyzers/textfold.h"
+#include "tests/unit/rng.h"
 
 /* ---- rule sets (the snippets cases.tsv names) ---- */
 
@@ -422,22 +423,14 @@ static uint64_t rng_state = 0xD1B54A32D192ED03ull;
 
 static uint64_t rng(void)
 {
-	uint64_t x = rng_state;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return rng_state = x;
+	return rng_next(&rng_state);
 }
 
 /* TOUSU_TEST_ITERATIONS and TOUSU_TEST_SEED run the property test longer
  * or elsewhere; the defaults keep `make check` fast and repeatable. */
 static int iterations(int dflt)
 {
-	const char *s = getenv("TOUSU_TEST_ITERATIONS");
-	const char *seed = getenv("TOUSU_TEST_SEED");
-	if (seed && *seed)
-		rng_state = strtoull(seed, NULL, 0) | 1;
-	return s && atoi(s) > 0 ? atoi(s) : dflt;
+	return rng_iterations(dflt, &rng_state);
 }
 
 static const char *const vocabulary[] = {

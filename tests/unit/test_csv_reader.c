@@ -30,6 +30,7 @@
 #include <csv.h>
 
 #include "formats/csv_reader.h"
+#include "tests/unit/rng.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -205,19 +206,6 @@ static void run_free(struct run *run)
 	memset(run, 0, sizeof(*run));
 }
 
-/* splitmix64: a fixed, portable sequence for every seed. */
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15u);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-	return z ^ (z >> 31);
-}
-
-static size_t rng_below(uint64_t *s, size_t n)
-{
-	return n ? (size_t)(rng_next(s) % n) : 0;
-}
 
 /* How an input is cut into feed calls. */
 enum chunk_mode { CHUNK_WHOLE, CHUNK_BYTES, CHUNK_SPLIT, CHUNK_RANDOM };

@@ -23,6 +23,7 @@
 
 #include "analyzers/rules.h"
 #include "analyzers/textfold.h"
+#include "tests/unit/rng.h"
 
 #define MAX_ERRS 32
 
@@ -473,20 +474,12 @@ static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
 
 static uint64_t rng(void)
 {
-	uint64_t x = rng_state;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return rng_state = x;
+	return rng_next(&rng_state);
 }
 
 static int iterations(int dflt)
 {
-	const char *s = getenv("TOUSU_TEST_ITERATIONS");
-	const char *seed = getenv("TOUSU_TEST_SEED");
-	if (seed && *seed)
-		rng_state = strtoull(seed, NULL, 0) | 1;
-	return s && atoi(s) > 0 ? atoi(s) : dflt;
+	return rng_iterations(dflt, &rng_state);
 }
 
 static pcre2_code *compile(const char *pattern)

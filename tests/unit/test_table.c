@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "reports/table.h"
+#include "tests/unit/rng.h"
 
 /* The tsv contract of table.h, one byte at a time. */
 static size_t tsv_reference(const char *s, size_t n, char *out)
@@ -31,10 +32,7 @@ static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 
 static uint64_t rng(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return rng_next(&rng_state);
 }
 
 /* Formats one row of the given cells into a buffer table. */

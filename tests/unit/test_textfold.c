@@ -20,6 +20,7 @@
 
 #include "analyzers/textfold.h"
 #include "formats/encoding.h"
+#include "tests/unit/rng.h"
 
 #define FFFD "\xEF\xBF\xBD"
 
@@ -308,20 +309,12 @@ static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
  * or elsewhere; the defaults keep `make check` fast and repeatable. */
 static int iterations(int dflt)
 {
-	const char *s = getenv("TOUSU_TEST_ITERATIONS");
-	const char *seed = getenv("TOUSU_TEST_SEED");
-	if (seed && *seed)
-		rng_state = strtoull(seed, NULL, 0) | 1;
-	return s && atoi(s) > 0 ? atoi(s) : dflt;
+	return rng_iterations(dflt, &rng_state);
 }
 
 static uint64_t rng(void)
 {
-	uint64_t x = rng_state;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return rng_state = x;
+	return rng_next(&rng_state);
 }
 
 /* Pieces that exercise every rule of the folding, and some that break UTF-8. */
