@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyzers/hanzi.h"
 #include "analyzers/textfold.h"
 #include "formats/encoding.h"
 #include "tests/unit/rng.h"
@@ -458,10 +459,28 @@ static void test_pattern_bounds(void **state)
 	assert_int_equal(tiny[0], '\0');
 }
 
+/* Every ideograph's simplified form is final: OpenCC maps 薴 to 苧 and 苧 to
+ * 苎, and a table that kept the first step folded 薴 twice differently
+ * (found by tests/fuzz/fuzz_classify). */
+static void test_t2s_is_a_fixed_point(void **state)
+{
+	(void)state;
+	for (uint32_t cp = 0x3400; cp <= 0x9FFF; cp++) {
+		uint32_t s = hanzi_to_simplified(cp);
+		if (hanzi_to_simplified(s) != s) {
+			print_error("U+%04X -> U+%04X -> U+%04X\n", (unsigned)cp, (unsigned)s,
+				    (unsigned)hanzi_to_simplified(s));
+			fail();
+		}
+	}
+	assert_int_equal(hanzi_to_simplified(0x85B4), 0x82CE);  /* 薴 -> 苎 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_traditional_to_simplified),
+		cmocka_unit_test(test_t2s_is_a_fixed_point),
 		cmocka_unit_test(test_fullwidth_ascii),
 		cmocka_unit_test(test_ascii_lower_case),
 		cmocka_unit_test(test_pinyin_dropped),
