@@ -549,16 +549,30 @@ static int cmp_mem(const void *a, size_t al, const void *b, size_t bl)
 	return c ? c : (al > bl) - (al < bl);
 }
 
+/*
+ * The hash of a shop and key bytes (a session or a buyer). Each use has its
+ * own salt, so that hashes that must not line up do not: a contact's part
+ * and the table that groups the part's contacts, or the complaints' table
+ * probed with a part's keys.
+ */
+#define SALT_RUN_GROUP HASH_SEED
+#define SALT_CONTACT_PART 0xd6e8feb86659fd93ULL
+#define SALT_CONTACT_GROUP 0x84222325cbf29ce4ULL
+#define SALT_CLAIMS 0
+
+static uint64_t shop_key_hash(uint64_t salt, uint32_t shop, const void *key, size_t n)
+{
+	return hash_bytes((uint64_t)shop * 0x9e3779b97f4a7c15ULL ^ salt, key, n);
+}
+
 static uint64_t run_group_hash(const char *rec)
 {
-	return hash_bytes((uint64_t)get32(rec) * 0x9e3779b97f4a7c15ULL ^ HASH_SEED,
-			  rec + RUN_HEAD, get16(rec + 6));
+	return shop_key_hash(SALT_RUN_GROUP, get32(rec), rec + RUN_HEAD, get16(rec + 6));
 }
 
 static uint64_t contact_group_hash(const struct contact_head *r)
 {
-	return hash_bytes((uint64_t)r->shop * 0x9e3779b97f4a7c15ULL ^ 0x84222325cbf29ce4ULL,
-			  r + 1, r->buyer_len);
+	return shop_key_hash(SALT_CONTACT_GROUP, r->shop, r + 1, r->buyer_len);
 }
 
 static int same_run_group(const char *a, const char *b)
@@ -897,7 +911,7 @@ static int spool_contact(struct chats *c, struct contact_batch *b, uint32_t shop
 	if (bl)
 		memcpy(o + sizeof(h), buyer, bl);
 	memcpy(o + sizeof(h) + bl, zeros, pad8(bl));
-	b->part[b->n] = (uint32_t)(hash_bytes(shop, buyer, bl) % c->n_parts);
+	b->part[b->n] = (uint32_t)(shop_key_hash(SALT_CONTACT_PART, shop, buyer, bl) % c->n_parts);
 	b->off[b->n++] = (uint32_t)b->len;
 	/* At most cap records: each takes sizeof(h) bytes or more. */
 	b->len += size;
@@ -969,16 +983,11 @@ struct claims {
 	size_t *next;                /* index + 1 */
 };
 
-static uint64_t claim_hash(uint32_t shop, const char *b, size_t bl)
-{
-	return hash_bytes((uint64_t)shop * 0x9e3779b97f4a7c15ULL, b, bl);
-}
-
 /* The slot that heads (shop, buyer b)'s chain, or the empty slot where it
  * would: the table is at most half full, so there is one. */
 static size_t claims_slot(const struct claims *cl, uint32_t shop, const char *b, size_t bl)
 {
-	size_t mask = cl->n_slots - 1, h = claim_hash(shop, b, bl) & mask;
+	size_t mask = cl->n_slots - 1, h = shop_key_hash(SALT_CLAIMS, shop, b, bl) & mask;
 	for (; cl->slots[h]; h = (h + 1) & mask) {
 		const struct chat_complaint *o = &cl->v[cl->slots[h] - 1];
 		if (o->shop == shop && !cmp_mem(o->buyer, o->buyer_len, b, bl))
