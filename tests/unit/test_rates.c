@@ -1200,6 +1200,20 @@ static uint32_t random_shop(uint64_t *rng)
 	return rng_below(rng, 25) == 0 ? RATES_NO_SHOP : (uint32_t)rng_below(rng, N_SHOPS);
 }
 
+/* A shop table of the shops random_shop() gives: "s0".."s11", indexes 0..11. */
+static struct shop_table *random_shops(void)
+{
+	struct shop_table *shops = shop_table_new();
+	char key[16];
+
+	assert_non_null(shops);
+	for (int s = 0; s < N_SHOPS; s++) {
+		snprintf(key, sizeof(key), "s%d", s);
+		assert_int_equal(shop(shops, key), s);
+	}
+	return shops;
+}
+
 static struct event *random_events(uint64_t seed, size_t n)
 {
 	static const char *const names[] = {"n", "name", "nam", "Name", "店", "店铺", "zz"};
@@ -1405,14 +1419,9 @@ static int all_valid(void *ctx, uint32_t s, int32_t period, int type, const uint
 static void test_cell_valid(void **state)
 {
 	(void)state;
-	struct shop_table *shops = shop_table_new();
+	struct shop_table *shops = random_shops();
 	struct event *ev = random_events(7, 2000);
-	char key[16];
 
-	for (int s = 0; s < N_SHOPS; s++) {
-		snprintf(key, sizeof(key), "s%d", s);
-		shop(shops, key);
-	}
 	for (int by = BY_SHOP; by <= BY_SHOP_TYPE; by++) {
 		struct rates *r = new_rates(shops, (enum rates_by)by, 8 * 3600, UNBOUNDED);
 		for (size_t i = 0; i < 2000; i++)
@@ -1458,14 +1467,9 @@ static void test_cells_add_up(void **state)
 {
 	(void)state;
 	const size_t n = 4000;
-	struct shop_table *shops = shop_table_new();
+	struct shop_table *shops = random_shops();
 	struct event *ev = random_events(42, n);
-	char key[16];
 
-	for (int s = 0; s < N_SHOPS; s++) {
-		snprintf(key, sizeof(key), "s%d", s);
-		shop(shops, key);
-	}
 	for (int by = BY_SHOP; by <= BY_SHOP_TYPE; by++) {
 		struct rates *r = new_rates(shops, (enum rates_by)by, 0, day_of(2026, 9, 20),
 					    day_of(2026, 11, 20));
@@ -1505,20 +1509,15 @@ static void test_complaint_counted(void **state)
 {
 	(void)state;
 	const size_t n = 3000;
-	struct shop_table *shops = shop_table_new();
+	struct shop_table *shops = random_shops();
 	struct event *ev = random_events(11, n);
 	const struct rates_config cfgs[] = {
 		{BY_SHOP, 8 * 3600, day_of(2026, 10, 2), day_of(2026, 10, 31), NT},
 		{BY_SHOP_WEEK, 0, UNBOUNDED, NT},
 		{BY_SHOP, 0, UNBOUNDED, NT},
 	};
-	char key[16];
 	size_t counted = 0;
 
-	for (int s = 0; s < N_SHOPS; s++) {
-		snprintf(key, sizeof(key), "s%d", s);
-		shop(shops, key);
-	}
 	for (size_t k = 0; k < sizeof(cfgs) / sizeof(cfgs[0]); k++)
 		for (size_t i = 0; i < n; i++) {
 			const struct event *e = &ev[i];
@@ -1556,15 +1555,10 @@ static void test_regroup_shop(void **state)
 {
 	(void)state;
 	const size_t n = 4000;
-	struct shop_table *shops = shop_table_new();
+	struct shop_table *shops = random_shops();
 	struct event *ev = random_events(7, n);
 	struct rates_config cfg = {BY_SHOP_DAY, 0, day_of(2026, 9, 20), day_of(2026, 10, 31), NT};
-	char key[16];
 
-	for (int s = 0; s < N_SHOPS; s++) {
-		snprintf(key, sizeof(key), "s%d", s);
-		shop(shops, key);
-	}
 	struct rates *src = new_rates(shops, BY_SHOP_DAY, 0, UNBOUNDED);
 	for (size_t i = 0; i < n; i++)
 		apply(src, &ev[i]);
