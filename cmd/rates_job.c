@@ -491,44 +491,28 @@ struct card_pick {
 };
 
 /* Keeps a text for the shop card if it is among the first few of its type in
- * input order; complaints come in any order, so the latest kept text makes
- * way for an earlier one. */
+ * input order. The join hands complaints on in an order of its own, so the
+ * texts kept stay sorted by their place in the input, and a text that came
+ * before the last one kept takes its slot. */
 static int keep_text(struct rates_job *job, size_t type, uint64_t at, const char *text,
 		     size_t len)
 {
-	struct card_text *kept = job->card_texts[type], *last = NULL;
+	struct card_text *kept = job->card_texts[type];
+	size_t n = 0, k;
 
-	/* An empty slot, else the latest text kept if this one came before it. */
-	for (size_t k = 0; k < RATES_JOB_CARD_TEXTS; k++) {
-		if (!kept[k].text) {
-			last = &kept[k];
-			break;
-		}
-		if (!last || kept[k].at > last->at)
-			last = &kept[k];
-	}
-	if (last->text && last->at < at)
+	while (n < RATES_JOB_CARD_TEXTS && kept[n].text)
+		n++;
+	if (n == RATES_JOB_CARD_TEXTS && kept[n - 1].at < at)
 		return 0;
 	char *copy = strndup(text, len);
 	if (!copy)
 		return -1;
-	free(last->text);
-	last->text = copy;
-	last->at = at;
+	if (n == RATES_JOB_CARD_TEXTS)
+		free(kept[--n].text);
+	for (k = n; k > 0 && kept[k - 1].at > at; k--)
+		kept[k] = kept[k - 1];
+	kept[k] = (struct card_text){copy, at};
 	return 0;
-}
-
-/* Puts a type's texts in input order, empty slots last: the slots fill in
- * the order the workers hand complaints on, which depends on the threads. */
-static void sort_texts(struct card_text *kept)
-{
-	for (size_t k = 1; k < RATES_JOB_CARD_TEXTS; k++)
-		for (size_t j = k; j > 0 && kept[j].text &&
-				   (!kept[j - 1].text || kept[j].at < kept[j - 1].at); j--) {
-			struct card_text t = kept[j];
-			kept[j] = kept[j - 1];
-			kept[j - 1] = t;
-		}
 }
 
 static int card_order(void *ctx, const char *key, size_t key_len, const void *payload)
@@ -585,8 +569,6 @@ int rates_job_pick_texts(struct rates_job *job, struct rates_job *counted,
 		rc = join_each_right(counted->join, card_order, &p, &p.err) < 0 ||
 		     join_run(job->card_join, card_better, card_pair, &p, NULL, &p.err) < 0;
 	}
-	for (size_t t = 0; t <= RATES_MAX_TYPES; t++)
-		sort_texts(job->card_texts[t]);
 	/* The texts picked are all the card needs of the join. */
 	join_free(job->card_join);
 	job->card_join = NULL;
