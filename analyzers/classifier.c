@@ -140,10 +140,47 @@ static uint64_t trigger_key(const char *t, size_t len, uint64_t *key3)
 	return key_of(cp[0], cp[1], KEY_NONE);
 }
 
-/* The bucket an atom's trigger goes to, in a table whose splits are set. */
-static struct bucket *bucket_of(const struct classifier *c, const struct rule_atom *a)
+/* Most keys an atom is indexed under; see atom_keys(). */
+#define ATOM_KEYS_MAX 16
+
+/*
+ * The keys atom a is indexed under, in keys[], each with the key of three
+ * code points it moves to when its pair is split (the same key: it stays);
+ * returns how many. Mostly one: its trigger's. But a one-character trigger
+ * (没, 发, 我) is in most texts, and an anchored atom must be followed at
+ * once by one of its next[] characters: indexed by each such pair (没有,
+ * 没收, 没发), the atom is not looked at where the pair is not in the text.
+ * Folded text has no upper-case ASCII, so those next[] letters are left out.
+ */
+static size_t atom_keys(const struct rule_atom *a, uint64_t *keys, uint64_t *key3s)
 {
-	uint64_t key3, key = trigger_key(a->trigger, a->trigger_len, &key3);
+	uint32_t cp;
+	size_t n = 0;
+	if (a->anchored && !a->literal && a->n_next && a->next_within == 0 &&
+	    a->n_next <= ATOM_KEYS_MAX &&
+	    textfold_decode((const unsigned char *)a->trigger, &cp) == a->trigger_len) {
+		for (uint8_t k = 0; k < a->n_next; k++) {
+			uint64_t key = key_of(cp, a->next[k], KEY_NONE);
+			size_t d = 0;
+			if (a->next[k] >= 'A' && a->next[k] <= 'Z')
+				continue;
+			while (d < n && keys[d] != key)
+				d++;
+			if (d == n) {
+				keys[n] = key3s[n] = key;
+				n++;
+			}
+		}
+		if (n)
+			return n;
+	}
+	keys[0] = trigger_key(a->trigger, a->trigger_len, &key3s[0]);
+	return 1;
+}
+
+/* The bucket of one of an atom's keys, in a table whose splits are set. */
+static struct bucket *bucket_of(const struct classifier *c, uint64_t key, uint64_t key3)
+{
 	struct bucket *b = find_bucket(c, key);
 	return b->split && key3 != key ? find_bucket(c, key3) : b;
 }
@@ -257,10 +294,16 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 	if (!c)
 		goto oom;
 	c->rs = rs;
-	while (size < 2 * n + 2)
+	size_t n_entries = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t keys[ATOM_KEYS_MAX], key3s[ATOM_KEYS_MAX];
+		const struct rule_atom *a = rules_atom(rs, i);
+		n_entries += a->trigger ? atom_keys(a, keys, key3s) : 0;
+	}
+	while (size < 2 * n_entries + 2)
 		size *= 2;
 	c->buckets = calloc(size, sizeof(*c->buckets));
-	c->entries = calloc(n + 1, sizeof(*c->entries));
+	c->entries = calloc(n_entries + 1, sizeof(*c->entries));
 	c->always = calloc(n + 1, sizeof(*c->always));
 	c->jit = calloc(n + 1, 1);
 	c->next_bits = calloc(4 * n + 4, sizeof(*c->next_bits));
@@ -289,19 +332,22 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 
 	/* Count triggers per pair, and in fill those that go on past it;
 	 * split the pairs that start many, moving those to buckets of three
-	 * code points, then lay the entries out by bucket. */
+	 * code points, then lay the entries out by bucket: an entry for each
+	 * of an atom's keys. */
+	uint64_t keys[ATOM_KEYS_MAX], key3s[ATOM_KEYS_MAX];
 	for (size_t i = 0; i < n; i++) {
 		const struct rule_atom *a = rules_atom(rs, i);
 		if (!a->trigger) {
 			c->always[c->n_always++] = (uint32_t)i;
 			continue;
 		}
-		uint64_t key3, key = trigger_key(a->trigger, a->trigger_len, &key3);
-		struct bucket *b = find_bucket(c, key);
-		b->key = key;
-		b->count++;
-		fill[b - c->buckets] += key3 != key;
-		uint32_t cp = (uint32_t)(key & KEY_NONE);
+		for (size_t k = 0, nk = atom_keys(a, keys, key3s); k < nk; k++) {
+			struct bucket *b = find_bucket(c, keys[k]);
+			b->key = keys[k];
+			b->count++;
+			fill[b - c->buckets] += key3s[k] != keys[k];
+		}
+		uint32_t cp = (uint32_t)(keys[0] & KEY_NONE);
 		if (cp < 65536)
 			c->bmp_bits[cp >> 3] |= (uint8_t)(1u << (cp & 7));
 		else
@@ -316,16 +362,15 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct rule_atom *a = rules_atom(rs, i);
-		if (!a->trigger)
-			continue;
-		uint64_t key3, key = trigger_key(a->trigger, a->trigger_len, &key3);
-		struct bucket *b = find_bucket(c, key);
-		mark_key(c, key);
-		if (b->split && key3 != key) {
-			b = find_bucket(c, key3);
-			b->key = key3;
-			b->count++;
-			mark_key(c, key3);
+		for (size_t k = 0, nk = a->trigger ? atom_keys(a, keys, key3s) : 0; k < nk; k++) {
+			struct bucket *b = find_bucket(c, keys[k]);
+			mark_key(c, keys[k]);
+			if (b->split && key3s[k] != keys[k]) {
+				b = find_bucket(c, key3s[k]);
+				b->key = key3s[k];
+				b->count++;
+				mark_key(c, key3s[k]);
+			}
 		}
 	}
 	uint32_t next = 0;
@@ -337,22 +382,24 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 		const struct rule_atom *a = rules_atom(rs, i);
 		if (!a->trigger)
 			continue;
-		struct bucket *b = bucket_of(c, a);
 		uint64_t need = 0;
 		long filter = compile_filter(c, a, &filters_cap, &need);
 		if (filter < 0)
 			goto oom;
-		struct trigger_entry *e = &c->entries[b->first + fill[b - c->buckets]++];
 		/* The heads and their masks in memory order, whatever the byte order. */
 		char head[16] = {0}, mask[16] = {0};
 		size_t hn = a->trigger_len < 16 ? a->trigger_len : 16;
 		memcpy(head, a->trigger, hn);
 		memset(mask, 0xff, hn);
-		*e = (struct trigger_entry){
-			.head = swar_load(head), .head_mask = swar_load(mask), .head2 = swar_load(head + 8),
-			.head2_mask = swar_load(mask + 8), .need = need, .bytes = a->trigger, .a = a,
-			.atom = (uint32_t)i, .filter = (uint32_t)filter,
-			.len = (uint16_t)a->trigger_len, .literal = a->literal, .anchored = a->anchored};
+		for (size_t k = 0, nk = atom_keys(a, keys, key3s); k < nk; k++) {
+			struct bucket *b = bucket_of(c, keys[k], key3s[k]);
+			c->entries[b->first + fill[b - c->buckets]++] = (struct trigger_entry){
+				.head = swar_load(head), .head_mask = swar_load(mask),
+				.head2 = swar_load(head + 8), .head2_mask = swar_load(mask + 8),
+				.need = need, .bytes = a->trigger, .a = a, .atom = (uint32_t)i,
+				.filter = (uint32_t)filter, .len = (uint16_t)a->trigger_len,
+				.literal = a->literal, .anchored = a->anchored};
+		}
 	}
 	free(fill);
 	return c;

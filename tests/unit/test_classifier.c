@@ -143,6 +143,14 @@ static const char RULES_SPLIT[] =
 	"[b]\ninclude = 没有\nexclude = 没有没有\n"
 	"[c]\ninclude = 没|有收\n";
 
+/* One-character triggers that must be followed at once by one of a few
+ * characters (没有, 没收; 我很, 我太, 我差; x then a, b or c in either
+ * case), which the classifier looks up by the pair, beside one followed
+ * within a gap (发.{0,2}货), which it must not. */
+static const char RULES_NEXT_PAIRS[] =
+	"[a]\ninclude = 没[有收]|发.{0,2}货|我[很太]?差\n"
+	"[b]\ninclude = 没有|x[a-c]\nexclude = 没有收\n";
+
 static const char RULES_CATASTROPHIC[] =
 	"[slow]\ninclude = (a+)+$\n"
 	"[slow2]\ninclude = x(a+)+$\n"
@@ -479,14 +487,15 @@ static void test_property_against_reference(void **state)
 			failures++;
 	}
 	/* The rule sets of the targeted tests too. */
-	static const char *const others[] = {RULES_POINTS, RULES_EXCLUDE, RULES_TIES, RULES_SPLIT};
+	static const char *const others[] = {RULES_POINTS, RULES_EXCLUDE, RULES_TIES, RULES_SPLIT,
+					     RULES_NEXT_PAIRS};
 	for (size_t k = 0; k < sizeof(others) / sizeof(others[0]); k++) {
 		struct fixture g = setup(others[k], 0);
 		struct ref gr;
 		static const char *const words[] = {
 			"差评", "骚扰", "冥币", "不是", "慢", "威胁", "质量差", "没有", "甲",
 			"乙", "丙", "丁", "，", "x", "没", "有", "收", "到", "发", "货", "回",
-			"复", "给", "退", "款",
+			"复", "给", "退", "款", "我", "很", "太", "差", "a", "b", "c", "A",
 		};
 		ref_init(&gr, g.rs, 0);
 		for (int i = 0; i < n / 4 && failures < 5; i++) {
