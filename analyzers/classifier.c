@@ -13,11 +13,13 @@
  * triggers that can start there. A pair that starts many triggers (没有
  * starts 185) is split: its triggers of three or more characters are keyed
  * by their first three, found through the pair's bucket, so a common pair
- * in the text does not walk every trigger it starts. Entries carry the
- * trigger's first 16 bytes and what the atom needs besides (its
- * requirements, as character bits of the text's signature), so the scan
- * touches no atom until a trigger matches and the text has what the rest of
- * the atom needs.
+ * in the text does not walk every trigger it starts. An anchored atom whose
+ * trigger is one or two characters (没, 客服), common in any text, is keyed
+ * by them together with each character that must come next (atom_keys).
+ * Entries carry the trigger's first 16 bytes and what the atom needs
+ * besides (its requirements, as character bits of the text's signature),
+ * so the scan touches no atom until a trigger matches and the text has what
+ * the rest of the atom needs.
  */
 #define KEY_BITS 21                 /* a code point fits in 21 bits */
 #define KEY_NONE 0x1FFFFFu          /* no code point there: above U+10FFFF */
@@ -146,31 +148,37 @@ static uint64_t trigger_key(const char *t, size_t len, uint64_t *key3)
 /*
  * The keys atom a is indexed under, in keys[], each with the key of three
  * code points it moves to when its pair is split (the same key: it stays);
- * returns how many. Mostly one: its trigger's. But a one-character trigger
- * (没, 发, 我) is in most texts, and an anchored atom must be followed at
- * once by one of its next[] characters: indexed by each such pair (没有,
- * 没收, 没发), the atom is not looked at where the pair is not in the text.
- * Folded text has no upper-case ASCII, so those next[] letters are left out.
+ * returns how many, and sets *expanded when they are the next[] ones below.
+ * Mostly one: its trigger's. But a trigger of one or two characters (没,
+ * 客服) is in many texts, and an anchored atom must be followed at once by
+ * one of its next[] characters: indexed by each (没有, 没收; 客服态, 客服不),
+ * the atom is not looked at where they are not in the text. Folded text has
+ * no upper-case ASCII, so those next[] letters are left out.
  */
-static size_t atom_keys(const struct rule_atom *a, uint64_t *keys, uint64_t *key3s)
+static size_t atom_keys(const struct rule_atom *a, uint64_t *keys, uint64_t *key3s,
+			int *expanded)
 {
-	uint32_t cp;
-	size_t n = 0;
+	uint32_t cp[3];
+	size_t n = 0, at = 0, chars = 0;
+	while (at < a->trigger_len && chars < 3)
+		at += textfold_decode((const unsigned char *)a->trigger + at, &cp[chars++]);
+	*expanded = 0;
 	if (a->anchored && !a->literal && a->n_next && a->next_within == 0 &&
-	    a->n_next <= ATOM_KEYS_MAX &&
-	    textfold_decode((const unsigned char *)a->trigger, &cp) == a->trigger_len) {
+	    a->n_next <= ATOM_KEYS_MAX && chars <= 2) {
 		for (uint8_t k = 0; k < a->n_next; k++) {
-			uint64_t key = key_of(cp, a->next[k], KEY_NONE);
+			uint64_t key3 = chars == 1 ? key_of(cp[0], a->next[k], KEY_NONE) :
+						     key_of(cp[0], cp[1], a->next[k]);
 			size_t d = 0;
 			if (a->next[k] >= 'A' && a->next[k] <= 'Z')
 				continue;
-			while (d < n && keys[d] != key)
+			while (d < n && key3s[d] != key3)
 				d++;
 			if (d == n) {
-				keys[n] = key3s[n] = key;
-				n++;
+				keys[n] = chars == 1 ? key3 : key_of(cp[0], cp[1], KEY_NONE);
+				key3s[n++] = key3;
 			}
 		}
+		*expanded = n > 0 && chars == 2;
 		if (n)
 			return n;
 	}
@@ -290,6 +298,7 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 	size_t n = rules_atom_count(rs);
 	struct classifier *c = calloc(1, sizeof(*c));
 	uint32_t size = 64, *fill = NULL;
+	uint8_t *must_split = NULL;
 
 	if (!c)
 		goto oom;
@@ -298,7 +307,8 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 	for (size_t i = 0; i < n; i++) {
 		uint64_t keys[ATOM_KEYS_MAX], key3s[ATOM_KEYS_MAX];
 		const struct rule_atom *a = rules_atom(rs, i);
-		n_entries += a->trigger ? atom_keys(a, keys, key3s) : 0;
+		int expanded;
+		n_entries += a->trigger ? atom_keys(a, keys, key3s, &expanded) : 0;
 	}
 	while (size < 2 * n_entries + 2)
 		size *= 2;
@@ -310,8 +320,9 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 	c->brief = calloc(n + 1, sizeof(*c->brief));
 	c->priority = calloc(rules_type_count(rs) + 1, sizeof(*c->priority));
 	fill = calloc(size, sizeof(*fill));
+	must_split = calloc(size, 1);
 	if (!c->buckets || !c->entries || !c->always || !c->jit || !c->next_bits || !c->brief ||
-	    !c->priority || !fill)
+	    !c->priority || !fill || !must_split)
 		goto oom;
 	for (size_t i = 0; i < n; i++) {
 		size_t jit_size = 0;
@@ -335,17 +346,20 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 	 * code points, then lay the entries out by bucket: an entry for each
 	 * of an atom's keys. */
 	uint64_t keys[ATOM_KEYS_MAX], key3s[ATOM_KEYS_MAX];
+	int expanded;
 	for (size_t i = 0; i < n; i++) {
 		const struct rule_atom *a = rules_atom(rs, i);
 		if (!a->trigger) {
 			c->always[c->n_always++] = (uint32_t)i;
 			continue;
 		}
-		for (size_t k = 0, nk = atom_keys(a, keys, key3s); k < nk; k++) {
+		for (size_t k = 0, nk = atom_keys(a, keys, key3s, &expanded); k < nk; k++) {
 			struct bucket *b = find_bucket(c, keys[k]);
 			b->key = keys[k];
 			b->count++;
 			fill[b - c->buckets] += key3s[k] != keys[k];
+			/* Its keys share the pair: only a split tells them apart. */
+			must_split[b - c->buckets] |= (uint8_t)expanded;
 		}
 		uint32_t cp = (uint32_t)(keys[0] & KEY_NONE);
 		if (cp < 65536)
@@ -355,14 +369,15 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 	}
 	for (uint32_t i = 0; i < size; i++) {
 		struct bucket *b = &c->buckets[i];
-		b->split = fill[i] > SPLIT_OVER;
+		b->split = fill[i] > SPLIT_OVER || must_split[i];
 		if (b->split)
 			b->count -= fill[i];  /* still found: split marks it used */
 		fill[i] = 0;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct rule_atom *a = rules_atom(rs, i);
-		for (size_t k = 0, nk = a->trigger ? atom_keys(a, keys, key3s) : 0; k < nk; k++) {
+		for (size_t k = 0, nk = a->trigger ? atom_keys(a, keys, key3s, &expanded) : 0;
+		     k < nk; k++) {
 			struct bucket *b = find_bucket(c, keys[k]);
 			mark_key(c, keys[k]);
 			if (b->split && key3s[k] != keys[k]) {
@@ -391,7 +406,7 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 		size_t hn = a->trigger_len < 16 ? a->trigger_len : 16;
 		memcpy(head, a->trigger, hn);
 		memset(mask, 0xff, hn);
-		for (size_t k = 0, nk = atom_keys(a, keys, key3s); k < nk; k++) {
+		for (size_t k = 0, nk = atom_keys(a, keys, key3s, &expanded); k < nk; k++) {
 			struct bucket *b = bucket_of(c, keys[k], key3s[k]);
 			c->entries[b->first + fill[b - c->buckets]++] = (struct trigger_entry){
 				.head = swar_load(head), .head_mask = swar_load(mask),
@@ -402,9 +417,11 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 		}
 	}
 	free(fill);
+	free(must_split);
 	return c;
 oom:
 	free(fill);
+	free(must_split);
 	classifier_free(c);
 	error_set(err, NULL, "out of memory");
 	return NULL;

@@ -143,13 +143,15 @@ static const char RULES_SPLIT[] =
 	"[b]\ninclude = 没有\nexclude = 没有没有\n"
 	"[c]\ninclude = 没|有收\n";
 
-/* One-character triggers that must be followed at once by one of a few
- * characters (没有, 没收; 我很, 我太, 我差; x then a, b or c in either
- * case), which the classifier looks up by the pair, beside one followed
- * within a gap (发.{0,2}货), which it must not. */
+/* Triggers of one or two characters that must be followed at once by one
+ * of a few characters (没有, 没收; 我很, 我太, 我差; x then a, b or c in
+ * either case; 发货很, 质量差), which the classifier looks up by the pair or
+ * the three, beside ones followed within a gap (发.{0,2}货, 退款.{0,2}慢),
+ * which it must not. */
 static const char RULES_NEXT_PAIRS[] =
 	"[a]\ninclude = 没[有收]|发.{0,2}货|我[很太]?差\n"
-	"[b]\ninclude = 没有|x[a-c]\nexclude = 没有收\n";
+	"[b]\ninclude = 没有|x[a-c]\nexclude = 没有收\n"
+	"[c]\ninclude = 发货[很太]?慢|退款.{0,2}慢|质量[很差]\n";
 
 static const char RULES_CATASTROPHIC[] =
 	"[slow]\ninclude = (a+)+$\n"
@@ -496,8 +498,17 @@ static void test_property_against_reference(void **state)
 			"差评", "骚扰", "冥币", "不是", "慢", "威胁", "质量差", "没有", "甲",
 			"乙", "丙", "丁", "，", "x", "没", "有", "收", "到", "发", "货", "回",
 			"复", "给", "退", "款", "我", "很", "太", "差", "a", "b", "c", "A",
+			"慢", "质", "量", "发货", "退款", "质量",
 		};
 		ref_init(&gr, g.rs, 0);
+		/* Texts that random words make too seldom: a trigger of three
+		 * characters with its next one, and the pairs above. */
+		static const char *const edges[] = {
+			"没有收货", "没有收到", "没有收", "发货很慢", "发货慢", "发货了慢", "质量差",
+			"质量很差", "质量", "我很差", "我差", "xA", "xb", "xd", "退款很慢", "没收",
+		};
+		for (size_t e = 0; e < sizeof(edges) / sizeof(edges[0]); e++)
+			failures += agrees(g.m, &gr, edges[e], strlen(edges[e])) != 1;
 		for (int i = 0; i < n / 4 && failures < 5; i++) {
 			size_t len = 0, count = (size_t)(rng() % 8);
 			for (size_t w = 0; w < count; w++) {
