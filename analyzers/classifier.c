@@ -46,6 +46,7 @@ struct bucket {
 struct classifier {
 	const struct rule_set *rs;
 	uint8_t bmp_bits[65536 / 8];   /* first code points of triggers, BMP */
+	uint8_t single_bits[65536 / 8]; /* those with a key of their own: no hash */
 	uint8_t key_bits[65536 / 8];   /* a filter on keys: bit hash & 0xffff */
 	struct bucket *buckets;        /* open addressing on key */
 	uint32_t n_buckets_mask;
@@ -381,7 +382,10 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 		for (size_t k = 0, nk = a->trigger ? atom_keys(a, keys, key3s, &expanded) : 0;
 		     k < nk; k++) {
 			struct bucket *b = find_bucket(c, keys[k]);
+			uint32_t cp = (uint32_t)(keys[k] & KEY_NONE);
 			mark_key(c, keys[k]);
+			if (keys[k] == key_of(cp, KEY_NONE, KEY_NONE) && cp < 65536)
+				c->single_bits[cp >> 3] |= (uint8_t)(1u << (cp & 7));
 			if (b->split && key3s[k] != keys[k]) {
 				b = find_bucket(c, key3s[k]);
 				b->key = key3s[k];
@@ -684,7 +688,7 @@ static void scan(struct matcher *m, size_t len)
 			continue;
 		size_t i = ch[k].at;
 		uint64_t key = key_of(cp, KEY_NONE, KEY_NONE);
-		if (key_maybe(c, key)) {
+		if (cp < 65536 ? c->single_bits[cp >> 3] >> (cp & 7) & 1 : key_maybe(c, key)) {
 			const struct bucket *b = find_bucket(c, key);
 			if (b->count)
 				scan_bucket(m, b, s, i, len);
