@@ -171,30 +171,33 @@ size_t textfold_text(const char *text, size_t len, char *out, uint32_t *origin,
 			continue;
 		}
 		/* Chinese text is mostly CJK ideographs (3 bytes, U+3400 to
-		 * U+9FFF), which only the traditional-to-simplified map changes. */
-		if (s[i] >= 0xE3 && s[i] <= 0xE9 && len - i >= 3 && (s[i + 1] & 0xC0) == 0x80 &&
-		    (s[i + 2] & 0xC0) == 0x80) {
+		 * U+9FFF), which only the traditional-to-simplified map changes:
+		 * a run of them is folded without going round the outer loop. */
+		size_t run = i;
+		while (len - i >= 3 && s[i] >= 0xE3 && s[i] <= 0xE9 && (s[i + 1] & 0xC0) == 0x80 &&
+		       (s[i + 2] & 0xC0) == 0x80) {
 			cp = ((uint32_t)(s[i] & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
 			     (s[i + 2] & 0x3F);
-			if (cp >= 0x3400) {
-				uint32_t f = hanzi_to_simplified(cp);
-				size_t w = 3;
-				if (f == cp) {
-					out[o] = (char)s[i];
-					out[o + 1] = (char)s[i + 1];
-					out[o + 2] = (char)s[i + 2];
-				} else {
-					w = encode(f, out + o);
-				}
-				if (origin)
-					for (size_t j = 0; j < w; j++)
-						origin[o + j] = (uint32_t)i;
-				o += w;
-				prev = f;
-				i += 3;
-				continue;
+			if (cp < 0x3400)
+				break;
+			uint32_t f = hanzi_to_simplified(cp);
+			size_t w = 3;
+			if (f == cp) {
+				out[o] = (char)s[i];
+				out[o + 1] = (char)s[i + 1];
+				out[o + 2] = (char)s[i + 2];
+			} else {
+				w = encode(f, out + o);
 			}
+			if (origin)
+				for (size_t j = 0; j < w; j++)
+					origin[o + j] = (uint32_t)i;
+			o += w;
+			prev = f;
+			i += 3;
 		}
+		if (i != run)
+			continue;
 		k = utf8_decode(s + i, len - i, &cp);
 		if (k == 0) {
 			/* One U+FFFD for the bad byte; resync on the next one. */
