@@ -76,12 +76,17 @@ struct chat_shop {
 enum chat_evidence { EVIDENCE_NA, EVIDENCE_SUPPORTED, EVIDENCE_NOT_SUPPORTED, EVIDENCE_NO_CHATS };
 enum chat_claim { CLAIM_OTHER, CLAIM_HARASSMENT, CLAIM_ATTITUDE };
 
+/* A complaint's filed time when its filed_at is missing or not a time:
+ * earlier than any chat, and far enough above INT64_MIN that the evidence
+ * window's start (filed minus CHATS_EVIDENCE_DAYS) cannot overflow. */
+#define CHATS_FILED_UNKNOWN (INT64_MIN / 2)
+
 /* A complaint to find evidence for; filled in by chats_run(). */
 struct chat_complaint {
 	uint32_t shop;
 	char *buyer;                 /* owned by the caller */
 	size_t buyer_len;
-	int64_t filed;
+	int64_t filed;               /* or CHATS_FILED_UNKNOWN */
 	enum chat_claim claim;
 	/* Results: */
 	enum chat_evidence evidence;

@@ -68,7 +68,6 @@ static const struct command_usage chats_usage = {
 #define HARMLESS_SLOTS (1u << 15)
 #define HARMLESS_TEXT 116
 #define MAIL_EVERY 1024           /* seller texts between looks at the mailbox */
-#define FILED_UNKNOWN INT64_MIN   /* a complaint's filed_at is missing or not a time */
 
 struct harmless {
 	uint64_t h;
@@ -382,7 +381,7 @@ static int on_complaint(void *ctx, const struct export_row *row)
 	k->buyer = strndup(buyer ? buyer : "", bl);
 	k->buyer_len = bl;
 	if (!filed || time_parse(filed, fl, cr->run->in->tz, &k->filed) < 0)
-		k->filed = FILED_UNKNOWN;
+		k->filed = CHATS_FILED_UNKNOWN;
 	if (classify_text(cr->m, text ? text : "", tl, &c) < 0) {
 		cr->failed = 1;
 		return 1;
@@ -474,7 +473,7 @@ static int write_evidence(const struct chats_run *r, const struct claims_reading
 			table_str(&t, key, len);
 		}
 		table_str(&t, k->buyer, k->buyer_len);
-		if (k->filed == FILED_UNKNOWN) {
+		if (k->filed == CHATS_FILED_UNKNOWN) {
 			table_cstr(&t, "");
 		} else {
 			char when[20];
