@@ -1,7 +1,8 @@
 # The built-in rules on the labelled sets (tests/rules/). holdout4 is the one
 # set no rule was written from or chosen on (0.764 macro F1 when first
-# scored, against a target of 0.90: README "Classification quality");
-# holdout5 (0.809) is the set variants are chosen on; the eval set's holdout
+# scored, 0.774 after the fifth round, against a target of 0.90: README
+# "Classification quality"); holdout5 (0.815) is the set variants are
+# chosen on; the eval set's holdout
 # split was held out for three rounds and is tuning data now. The floors
 # guard against regressions; the README reports the figures.
 [ -d "$DATA/online_shopping_10_cats" ] || { echo "skip: $DATA missing" >&2; exit 77; }
@@ -9,7 +10,7 @@ sh "$REPO/tests/rules/resolve.sh" "$REPO/tests/rules/holdout4.tsv" "$DATA" holdo
 "$TOUSU" rules test --min-f1 0.75 holdout4.tsv > report4.txt
 grep -q 'texts 257, macro F1' report4.txt
 sh "$REPO/tests/rules/resolve.sh" "$REPO/tests/rules/holdout5.tsv" "$DATA" holdout5 > holdout5.tsv
-"$TOUSU" rules test --min-f1 0.79 holdout5.tsv > report5.txt
+"$TOUSU" rules test --min-f1 0.81 holdout5.tsv > report5.txt
 grep -q 'texts 275, macro F1' report5.txt
 sh "$REPO/tests/rules/resolve.sh" "$REPO/tests/rules/eval.tsv" "$DATA" holdout > holdout.tsv
 "$TOUSU" rules test --min-f1 0.85 holdout.tsv > report.txt
