@@ -20,6 +20,12 @@ static inline uint64_t swar_load(const void *p)
 	return x;
 }
 
+/* Stores the 8 bytes of x at p, in memory order, wherever p points. */
+static inline void swar_store(void *p, uint64_t x)
+{
+	memcpy(p, &x, sizeof(x));
+}
+
 /*
  * Non-zero when one of the 8 bytes of x is c. The lowest set bit marks the
  * first such byte (in memory order on a little-endian machine), so

@@ -6,6 +6,10 @@
 
 #include "formats/swar.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define TABLE_BUFFER (256u << 10)
 
 int table_format_parse(const char *name, enum table_format *out)
@@ -99,38 +103,21 @@ static inline uint64_t tsv_special(uint64_t x)
 	return swar_has_less(x, 0x0E) | swar_has_byte(x, '\\');
 }
 
-/* Whether s[0..n) holds a byte that needs a TSV escape, a word at a time. */
-static int tsv_needs_escape(const char *s, size_t n)
+#ifdef __SSE2__
+/* tsv_special() for 16 bytes: one bit per byte that is below 0x0E or a
+ * backslash. */
+static inline int tsv_special16(__m128i x)
 {
-	uint64_t x;
-	if (n < 8) {
-		x = 0x6161616161616161ull;  /* 'a' in the bytes s does not fill */
-		memcpy(&x, s, n);
-		return tsv_special(x) != 0;
-	}
-	for (size_t i = 0; i + 8 < n; i += 8)
-		if (tsv_special(swar_load(s + i)))
-			return 1;
-	/* The last 8, overlapping the words before. */
-	return tsv_special(swar_load(s + n - 8)) != 0;
+	__m128i below = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x0D)), x);
+	__m128i backslash = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
+	return _mm_movemask_epi8(_mm_or_si128(below, backslash));
 }
+#endif
 
-/*
- * Writes s escaped (TAB, LF, CR and backslash as \t \n \r \\) straight
- * into the buffer, room for the worst case made once; most cells need no
- * escape and are copied whole.
- */
-static void tsv_escaped(struct table *t, const char *s, size_t n)
+/* Writes s escaped to o, a byte at a time; returns the bytes written. */
+static size_t tsv_escape_bytes(char *o, const char *s, size_t n)
 {
-	reserve(t, 2 * n);
-	if (t->len + 2 * n > t->cap)
-		return;  /* out of memory: failed is set */
-	char *o = t->buf + t->len;
-	if (!tsv_needs_escape(s, n)) {
-		memcpy(o, s, n);
-		t->len += n;
-		return;
-	}
+	char *start = o;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i], e;
 		switch (c) {
@@ -143,7 +130,86 @@ static void tsv_escaped(struct table *t, const char *s, size_t n)
 		*o++ = '\\';
 		*o++ = e;
 	}
-	t->len = (size_t)(o - t->buf);
+	return (size_t)(o - start);
+}
+
+/* Unaligned 4-byte loads and stores, for cells of 4 to 7 bytes. */
+static inline uint32_t load32(const char *s)
+{
+	uint32_t x;
+	memcpy(&x, s, sizeof(x));
+	return x;
+}
+
+static inline void store32(char *o, uint32_t x)
+{
+	memcpy(o, &x, sizeof(x));
+}
+
+/*
+ * Writes s[0..n) escaped (TAB, LF, CR and backslash as \t \n \r \\) to o,
+ * which has room for 2n bytes; returns the bytes written. Most cells need
+ * no escape: they are checked and copied in one pass, 16 or 8 bytes a step,
+ * with no call to memcpy; a cell with a special byte anywhere is written
+ * again by the byte loop. A length that is not a multiple of the step ends
+ * with a step that overlaps the one before (it ends at s + n), so nothing
+ * outside s[0..n) is read, nor outside o[0..n) written.
+ *
+ * Measured with callgrind on classify's tsv (17 cells a row, 100,000 rows):
+ * checking first and then calling memcpy cost 284 instructions a row more
+ * than this one pass 8 bytes a step (a memcpy call per cell, and another
+ * just to load a cell under 8 bytes); 16 bytes a step with SSE2 saves 254
+ * more (the complaint text is most of a row's bytes).
+ */
+static size_t tsv_copy(char *o, const char *s, size_t n)
+{
+#ifdef __SSE2__
+	if (n >= 16) {
+		for (size_t i = 0; i + 16 < n; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+			if (tsv_special16(x))
+				return tsv_escape_bytes(o, s, n);
+			_mm_storeu_si128((__m128i *)(o + i), x);
+		}
+		__m128i last = _mm_loadu_si128((const __m128i *)(s + n - 16));
+		if (tsv_special16(last))
+			return tsv_escape_bytes(o, s, n);
+		_mm_storeu_si128((__m128i *)(o + n - 16), last);
+		return n;
+	}
+#endif
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			uint64_t x = swar_load(s + i);
+			if (tsv_special(x))
+				return tsv_escape_bytes(o, s, n);
+			swar_store(o + i, x);
+		}
+		uint64_t last = swar_load(s + n - 8);
+		if (tsv_special(last))
+			return tsv_escape_bytes(o, s, n);
+		swar_store(o + n - 8, last);
+		return n;
+	}
+	if (n >= 4) {
+		uint32_t head = load32(s), tail = load32(s + n - 4);
+		if (tsv_special((uint64_t)tail << 32 | head))
+			return tsv_escape_bytes(o, s, n);
+		store32(o, head);
+		store32(o + n - 4, tail);
+		return n;
+	}
+	return tsv_escape_bytes(o, s, n);
+}
+
+/* Writes s escaped straight into the buffer, room for the worst case made
+ * once. */
+static void tsv_escaped(struct table *t, const char *s, size_t n)
+{
+	reserve(t, 2 * n);
+	if (t->len + 2 * n > t->cap)
+		return;  /* out of memory: failed is set */
+	t->len += tsv_copy(t->buf + t->len, s, n);
 }
 
 static int looks_numeric(const char *s, size_t n)
@@ -243,13 +309,15 @@ int table_drain(struct table *t, FILE *out)
 
 void table_str(struct table *t, const char *s, size_t len)
 {
-	if (t->format == TABLE_TSV && t->column && t->len < t->cap) {
+	if (t->format == TABLE_TSV && t->column && t->cap - t->len > 2 * len) {
 		/* Most cells: the separator and the cell, cell_start's tsv case
 		 * written out (a classify row has 16 cells: 300 instructions a
-		 * row fewer than through cell_start, even inlined). */
-		t->buf[t->len++] = '\t';
+		 * row fewer than through cell_start, even inlined), and room for
+		 * both checked once (134 a row fewer than reserve() per cell). */
+		char *o = t->buf + t->len;
+		*o = '\t';
+		t->len += 1 + tsv_copy(o + 1, s, len);
 		t->column++;
-		tsv_escaped(t, s, len);
 		return;
 	}
 	cell_start(t);
