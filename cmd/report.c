@@ -852,7 +852,7 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 			continue;
 		table_cstr(&t, k < nt ? o->type_ids[k] : "other");
 		table_int(&t, mine ? (int64_t)mine->counters[C_TYPES + k] : 0);
-		table_list(&t, ex, ne);
+		table_list(&t, ex, NULL, ne);
 		table_row_end(&t);
 	}
 	int rc = table_end(&t);

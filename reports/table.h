@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 enum table_format { TABLE_TSV, TABLE_CSV, TABLE_JSON };
 
@@ -51,14 +52,21 @@ int table_begin(struct table *t, FILE *out, enum table_format format,
 		const char *const *names, size_t n_columns);
 
 void table_str(struct table *t, const char *s, size_t len);
-void table_cstr(struct table *t, const char *s);
+/* Inline, so that the length of a string literal is known when compiling. */
+static inline void table_cstr(struct table *t, const char *s)
+{
+	table_str(t, s, strlen(s));
+}
 void table_int(struct table *t, int64_t v);
 /* A number with `decimals` digits after the point; NaN is written empty/null. */
 void table_num(struct table *t, double v, int decimals);
 /* A null cell: empty in tsv/csv, null in json. */
 void table_null(struct table *t);
-/* A list: comma-joined in tsv/csv, an array of strings in json. */
-void table_list(struct table *t, const char *const *items, size_t n);
+/*
+ * A list: comma-joined in tsv/csv, an array of strings in json. lens[i] is
+ * the length of items[i]; with lens NULL, the items are C strings.
+ */
+void table_list(struct table *t, const char *const *items, const size_t *lens, size_t n);
 void table_row_end(struct table *t);
 
 /* Flushes; returns 0, or -1 if a write failed. Frees the buffer. */
