@@ -3,7 +3,7 @@
 #   make            build ./tousu
 #   make demo       install what is missing, build, write a report on samples/
 #   make check      install what is missing, build, run every test (plain,
-#                   ASan+UBSan, valgrind, clang -Werror build)
+#                   without SSE2, ASan+UBSan, valgrind, clang -Werror build)
 #   make bench      speed and memory against the bare zlib read loop
 #   make install    PREFIX=/usr/local
 #
@@ -44,7 +44,7 @@ Q := @
 say = @printf '  %-7s %s\n'
 endif
 
-.PHONY: all deps deps-test demo check unit cli asan clang-check bench fuzz install clean
+.PHONY: all deps deps-test demo check unit cli asan portable-unit clang-check bench fuzz install clean
 .DEFAULT_GOAL := all
 
 all: tousu
@@ -107,6 +107,13 @@ asan: $(A)/tousu $(UNIT_BINS_ASAN)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		sh tests/cli/run.sh $(A)/tousu
 
+# The byte scanners' portable paths (SWAR, no SSE2), on the unit tests that
+# check them against byte loops: x86-64 builds never take them otherwise.
+PORTABLE_TESTS := build/portable/tests/test_table build/portable/tests/test_csv_reader
+portable-unit:
+	@$(MAKE) --no-print-directory B=build/portable CFLAGS="-O2 -g -U__SSE2__ -Werror" $(PORTABLE_TESTS)
+	@sh tests/run-unit.sh $(PORTABLE_TESTS)
+
 # A second compiler with warnings as errors keeps the code clean for both.
 clang-check:
 	@$(MAKE) --no-print-directory B=build/clang CC=clang CFLAGS="-O1 -Werror" build/clang/tousu-clang
@@ -119,6 +126,7 @@ check: deps-test
 	@mkdir -p build && : > build/check-summary
 	@$(MAKE) --no-print-directory CFLAGS="$(CFLAGS) -Werror" tousu
 	@TOUSU_CHECK_LOG=build/check-summary $(MAKE) --no-print-directory CFLAGS="$(CFLAGS) -Werror" unit
+	@TOUSU_CHECK_LOG=build/check-summary $(MAKE) --no-print-directory portable-unit
 	@TOUSU_CHECK_LOG=build/check-summary $(MAKE) --no-print-directory cli
 	@TOUSU_CHECK_LOG=build/check-summary $(MAKE) --no-print-directory asan
 	@TOUSU_CHECK_LOG=build/check-summary sh tests/valgrind.sh ./tousu

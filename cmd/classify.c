@@ -416,48 +416,110 @@ static struct batch *filling_batch(struct classify_run *r)
 struct file_reading {
 	struct classify_run *run;
 	const char *file;
+	/* From the first row's binding, which holds for the whole file: the
+	 * record's column of each kept role (-1: absent), and whether every
+	 * column of the record is kept. */
+	int mapped, keeps_all;
+	int column[ROLE_COUNT];
 };
+
+/* Fills fr's column map from binding. */
+static void map_columns(struct file_reading *fr, const struct schema_binding *binding)
+{
+	const struct classify_run *r = fr->run;
+	size_t kept = 0;  /* distinct columns: two roles may share one */
+	for (size_t j = 0; j < r->n_roles; j++) {
+		int c = fr->column[j] = binding->column[r->roles[j]];
+		int seen = 0;
+		for (size_t k = 0; k < j && !seen; k++)
+			seen = fr->column[k] == c;
+		kept += c >= 0 && !seen;
+	}
+	fr->keeps_all = kept == binding->n_columns;
+	fr->mapped = 1;
+}
+
+/* Bytes of the row's fields that classify keeps. */
+static size_t kept_bytes(const struct file_reading *fr, const struct csv_record *rec)
+{
+	size_t need = 0;
+	for (size_t j = 0; j < fr->run->n_roles; j++)
+		if (fr->column[j] >= 0)
+			need += rec->lens[fr->column[j]];
+	return need;
+}
+
+/*
+ * Whether to copy the record's whole span rather than field by field: one
+ * memcpy instead of one per field (10 on a complaints export). Measured:
+ * 70 instructions a row fewer, and 90 more when every column is kept, as
+ * there, since the kept bytes need not be counted. Only while the span
+ * holds little besides the kept fields, so that a batch fills with rows
+ * and not with columns nobody reads.
+ */
+static int copy_whole(const struct file_reading *fr, const struct csv_record *rec)
+{
+	if (!rec->span)
+		return 0;
+	return fr->keeps_all || rec->span_len <= 2 * kept_bytes(fr, rec) + 256;
+}
+
+/* Copies the kept fields of rec to row i of b, at b->arena_len, with the
+ * room there made. */
+static void copy_fields(const struct file_reading *fr, struct batch *b, size_t i,
+			const struct csv_record *rec, int whole)
+{
+	size_t base = b->arena_len;
+	if (whole) {
+		memcpy(b->arena + base, rec->span, rec->span_len);
+		b->arena_len += rec->span_len;
+	}
+	for (size_t j = 0; j < fr->run->n_roles; j++) {
+		int c = fr->column[j];
+		if (c < 0) {
+			b->len[i][j] = -1;
+			continue;
+		}
+		size_t len = rec->lens[c];
+		if (whole) {
+			b->off[i][j] = (uint32_t)(base + (size_t)(rec->fields[c] - rec->span));
+		} else {
+			memcpy(b->arena + b->arena_len, rec->fields[c], len);
+			b->off[i][j] = (uint32_t)b->arena_len;
+			b->arena_len += len;
+		}
+		b->len[i][j] = (int32_t)len;
+	}
+}
 
 static int on_row(void *v, const struct export_row *row)
 {
 	struct file_reading *fr = v;
 	struct classify_run *r = fr->run;
-	struct batch *b = filling_batch(r);
-	size_t need = 0;
+	const struct csv_record *rec = row->rec;
 
-	for (size_t j = 0; j < r->n_roles; j++) {
-		int c = row->binding->column[r->roles[j]];
-		if (c >= 0)
-			need += row->rec->lens[c];
-	}
-	if (b->n && (b->arena_len + need > b->arena_cap || b->file != fr->file)) {
+	if (!fr->mapped)
+		map_columns(fr, row->binding);
+	int whole = copy_whole(fr, rec);
+	size_t copy = whole ? rec->span_len : kept_bytes(fr, rec);
+	struct batch *b = filling_batch(r);
+	if (b->n && (b->arena_len + copy > b->arena_cap || b->file != fr->file)) {
 		submit(r);
 		b = filling_batch(r);
 	}
-	if (need > b->arena_cap) {
-		char *a = realloc(b->arena, need);
+	if (copy > b->arena_cap) {
+		char *a = realloc(b->arena, copy);
 		if (!a) {
 			r->oom = 1;
 			return 1;
 		}
 		b->arena = a;
-		b->arena_cap = need;
+		b->arena_cap = copy;
 	}
 	size_t i = b->n++;
 	b->file = fr->file;
-	b->line[i] = row->rec->line;
-	for (size_t j = 0; j < r->n_roles; j++) {
-		int c = row->binding->column[r->roles[j]];
-		if (c < 0) {
-			b->len[i][j] = -1;
-			continue;
-		}
-		size_t len = row->rec->lens[c];
-		memcpy(b->arena + b->arena_len, row->rec->fields[c], len);
-		b->off[i][j] = (uint32_t)b->arena_len;
-		b->len[i][j] = (int32_t)len;
-		b->arena_len += len;
-	}
+	b->line[i] = rec->line;
+	copy_fields(fr, b, i, rec, whole);
 	if (b->n == BATCH_ROWS)
 		submit(r);
 	return r->oom;
@@ -708,7 +770,7 @@ static int run_classify(int argc, char **argv)
 	eo.progress_ctx = &pg;
 	for (size_t i = 0; i < n_files; i++) {
 		struct export_stats st;
-		struct file_reading fr = {&r, strcmp(files[i], "-") ? files[i] : "(stdin)"};
+		struct file_reading fr = {.run = &r, .file = strcmp(files[i], "-") ? files[i] : "(stdin)"};
 		int rc = export_read(files[i], &eo, on_row, &fr, &st, &err);
 		progress_done(&pg);
 		if (rc < 0) {

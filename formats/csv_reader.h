@@ -49,6 +49,16 @@ struct csv_record {
 	uint64_t line;      /* physical line of the record's first byte, 1-based */
 	uint64_t number;    /* record number, the header is 1 */
 	uint64_t offset;    /* byte offset of the record's first byte in the stream */
+	/*
+	 * The record's bytes as read, delimiters and quotes included, up to
+	 * its line end, when every field lies in place inside them (no
+	 * doubled quote was unescaped, libcsv did not parse it): a caller
+	 * copying the record can copy span once and find each field at its
+	 * offset from span. Otherwise NULL, and span_len 0. Valid as long as
+	 * the fields are.
+	 */
+	const char *span;
+	size_t span_len;
 };
 
 enum csv_reject_reason {
