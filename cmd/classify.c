@@ -234,11 +234,7 @@ static int classify_row(struct worker *w, struct batch *b, size_t i)
 		return 0;
 	}
 
-	for (size_t j = 0; j < r->n_roles; j++)
-		if (b->len[i][j] >= 0)
-			table_str(&b->out, b->arena + b->off[i][j], (size_t)b->len[i][j]);
-		else
-			table_null(&b->out);
+	table_cells(&b->out, b->arena, b->off[i], b->len[i], r->n_roles);
 	const char *types[RULES_MAX_TYPES];
 	size_t type_lens[RULES_MAX_TYPES], nt = 0;
 	/* The set bits of c.types, lowest first: the types in the rules' order. */

@@ -353,6 +353,38 @@ void table_str(struct table *t, const char *s, size_t len)
 		csv_escaped(t, s, len);
 }
 
+void table_cells(struct table *t, const char *base, const uint32_t *off, const int32_t *len,
+		 size_t n)
+{
+	if (t->format != TABLE_TSV) {
+		for (size_t j = 0; j < n; j++)
+			if (len[j] < 0)
+				table_null(t);
+			else
+				table_str(t, base + off[j], (size_t)len[j]);
+		return;
+	}
+	/* Room for the worst case of every cell made once, then each written
+	 * with no check: measured, 187 instructions a row fewer than a
+	 * table_str() call per cell (10 cells a classify row). */
+	size_t room = n;
+	for (size_t j = 0; j < n; j++)
+		room += len[j] > 0 ? 2 * (size_t)len[j] : 0;
+	reserve(t, room);
+	if (t->len + room > t->cap)
+		return;  /* out of memory: failed is set */
+	char *o = t->buf + t->len;
+	size_t column = t->column;
+	for (size_t j = 0; j < n; j++) {
+		if (column++)
+			*o++ = '\t';
+		if (len[j] > 0)
+			o += tsv_copy(o, base + off[j], (size_t)len[j]);
+	}
+	t->column = column;
+	t->len = (size_t)(o - t->buf);
+}
+
 void table_int(struct table *t, int64_t v)
 {
 	char b[24], *p = b + sizeof(b);

@@ -57,6 +57,12 @@ static inline void table_cstr(struct table *t, const char *s)
 {
 	table_str(t, s, strlen(s));
 }
+/*
+ * n cells, cell j at base + off[j], len[j] bytes, a negative len being a
+ * null cell: a row kept as offsets into one buffer, as classify keeps them.
+ */
+void table_cells(struct table *t, const char *base, const uint32_t *off, const int32_t *len,
+		 size_t n);
 void table_int(struct table *t, int64_t v);
 /* A number with `decimals` digits after the point; NaN is written empty/null. */
 void table_num(struct table *t, double v, int decimals);

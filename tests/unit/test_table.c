@@ -131,6 +131,49 @@ static void test_tsv_reads_only_the_cell(void **state)
 	free(want);
 }
 
+/*
+ * table_cells() writes what a table_str() or table_null() per cell
+ * writes, in every format: random rows of cells in one buffer, some null,
+ * some with bytes to escape, rows long enough to grow the table's buffer.
+ */
+static void test_cells_like_one_call_per_cell(void **state)
+{
+	static const char *const names[] = {"a", "b", "c", "d", "e", "f", "g", "h"};
+	static const char pool[] = {'\t', '\n', '\r', '\\', '"', ',', '=', 'x', (char)0xE4};
+	(void)state;
+	for (int format = TABLE_TSV; format <= TABLE_JSON; format++) {
+		struct table cells, one;
+		assert_int_equal(table_begin_buffer(&cells, format, names, 8), 0);
+		assert_int_equal(table_begin_buffer(&one, format, names, 8), 0);
+		for (int row = 0; row < 3000; row++) {
+			char buf[8 * 300];
+			uint32_t off[8];
+			int32_t len[8];
+			size_t used = 0, n = 1 + (size_t)(rng() % 8);
+			for (size_t j = 0; j < n; j++) {
+				off[j] = (uint32_t)used;
+				len[j] = rng() % 5 == 0 ? -1 : (int32_t)(rng() % 300);
+				for (int32_t k = 0; k < len[j]; k++)
+					buf[used++] = rng() % 8 ? (char)('a' + rng() % 26) :
+								  pool[rng() % sizeof(pool)];
+			}
+			table_cells(&cells, buf, off, len, n);
+			for (size_t j = 0; j < n; j++)
+				if (len[j] < 0)
+					table_null(&one);
+				else
+					table_str(&one, buf + off[j], (size_t)len[j]);
+			table_row_end(&cells);
+			table_row_end(&one);
+		}
+		assert_false(cells.failed);
+		assert_int_equal(cells.len, one.len);
+		assert_memory_equal(cells.buf, one.buf, one.len);
+		free(cells.buf);
+		free(one.buf);
+	}
+}
+
 static void test_tsv_cells(void **state)
 {
 	const char *cells[] = {"", "tab\there", "x\\y", "line\r\nnext", "质量\t差"};
@@ -171,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_tsv_escapes_like_the_reference),
 		cmocka_unit_test(test_tsv_large_cell),
 		cmocka_unit_test(test_tsv_reads_only_the_cell),
+		cmocka_unit_test(test_cells_like_one_call_per_cell),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
