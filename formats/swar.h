@@ -29,6 +29,19 @@ static inline void swar_store(void *p, uint64_t x)
 	memcpy(p, &x, sizeof(x));
 }
 
+/* The same for 4 bytes: the tsv writer's cells of 4 to 7 bytes. */
+static inline uint32_t swar_load32(const void *p)
+{
+	uint32_t x;
+	memcpy(&x, p, sizeof(x));
+	return x;
+}
+
+static inline void swar_store32(void *p, uint32_t x)
+{
+	memcpy(p, &x, sizeof(x));
+}
+
 /*
  * Non-zero when one of the 8 bytes of x is c. The lowest set bit marks the
  * first such byte (in memory order on a little-endian machine), so

@@ -133,19 +133,6 @@ static size_t tsv_escape_bytes(char *o, const char *s, size_t n)
 	return (size_t)(o - start);
 }
 
-/* Unaligned 4-byte loads and stores, for cells of 4 to 7 bytes. */
-static inline uint32_t load32(const char *s)
-{
-	uint32_t x;
-	memcpy(&x, s, sizeof(x));
-	return x;
-}
-
-static inline void store32(char *o, uint32_t x)
-{
-	memcpy(o, &x, sizeof(x));
-}
-
 /*
  * Writes s[0..n) escaped (TAB, LF, CR and backslash as \t \n \r \\) to o,
  * which has room for 2n bytes; returns the bytes written. Most cells need
@@ -204,11 +191,11 @@ static size_t tsv_copy(char *o, const char *s, size_t n)
 		return n;
 	}
 	if (n >= 4) {
-		uint32_t head = load32(s), tail = load32(s + n - 4);
+		uint32_t head = swar_load32(s), tail = swar_load32(s + n - 4);
 		if (tsv_special((uint64_t)tail << 32 | head))
 			return tsv_escape_bytes(o, s, n);
-		store32(o, head);
-		store32(o + n - 4, tail);
+		swar_store32(o, head);
+		swar_store32(o + n - 4, tail);
 		return n;
 	}
 	return tsv_escape_bytes(o, s, n);
