@@ -151,8 +151,9 @@ static uint64_t trigger_key(const char *t, size_t len, uint64_t *key3)
 /*
  * The keys atom a is indexed under, in keys[], each with the key of three
  * code points it moves to when its pair is split (the same key: it stays);
- * returns how many, and sets *expanded when they are the next[] ones below.
- * Mostly one: its trigger's. But a trigger of one or two characters (没,
+ * returns how many, and sets *expanded when they are a two-character
+ * trigger's keys of three (below), which only a split of its pair tells
+ * apart. Mostly one: its trigger's. But a trigger of one or two characters (没,
  * 客服) is in many texts, and an anchored atom must be followed at once by
  * one of its next[] characters: indexed by each (没有, 没收; 客服态, 客服不),
  * the atom is not looked at where they are not in the text. Folded text has
