@@ -103,6 +103,17 @@ static char *path_join(const char *a, const char *b)
 	return p;
 }
 
+/* DIR/NAME opened for writing, or NULL with errno set. */
+static FILE *create_in(const char *dir, const char *name)
+{
+	char *path = path_join(dir, name);
+	FILE *f = path ? fopen(path, "w") : NULL;
+	int saved = errno;
+	free(path);
+	errno = saved;
+	return f;
+}
+
 
 static int remove_tree(const char *path)
 {
@@ -214,15 +225,13 @@ static int chart(const struct rates_out *o, const struct rates_view *v, const ch
 static int write_table_file(const struct rates_out *o, const struct rates_view *v,
 			    const char *dir, const char *name, enum table_format f)
 {
-	char *path = path_join(dir, name);
-	FILE *out = path ? fopen(path, "w") : NULL;
+	FILE *out = create_in(dir, name);
 	int rc = out ? rates_write_table(o, v, out, f) : -1;
 	if (out && fclose(out) != 0)
 		rc = -1;
 	if (rc < 0)
-		fprintf(stderr, "tousu: report: cannot write %s: %s\n", path ? path : name,
+		fprintf(stderr, "tousu: report: cannot write %s/%s: %s\n", dir, name,
 			strerror(errno));
-	free(path);
 	return rc;
 }
 
@@ -231,10 +240,8 @@ static int write_table_file(const struct rates_out *o, const struct rates_view *
 static FILE *begin_tsv(const char *dir, const char *name, struct table *t,
 		       const char *const *names, size_t n)
 {
-	char *path = path_join(dir, name);
-	FILE *f = path ? fopen(path, "w") : NULL;
+	FILE *f = create_in(dir, name);
 
-	free(path);
 	if (f && table_begin(t, f, TABLE_TSV, names, n) < 0) {
 		fclose(f);
 		f = NULL;
@@ -579,10 +586,8 @@ static int write_summary(struct run *run, const struct rates_view *shops_view)
 	uint64_t orders = run->sums.orders, complaints_n = run->sums.complaints;
 	uint64_t late = run->sums.late, no_order = run->sums.no_order;
 	double lo, hi;
-	char *path = path_join(run->tmp, "summary.json");
-	FILE *f = path ? fopen(path, "w") : NULL;
+	FILE *f = create_in(run->tmp, "summary.json");
 
-	free(path);
 	if (!f)
 		return -1;
 	stats_wilson(complaints_n, orders, STATS_Z95, &lo, &hi);
@@ -614,8 +619,7 @@ static int write_summary(struct run *run, const struct rates_view *shops_view)
  * medians and bursts, not sums: they are not merged over nights). */
 static int write_chats(struct run *run, struct export_options *eo)
 {
-	char *cp = path_join(run->tmp, "chats.tsv"), *ep = path_join(run->tmp, "evidence.tsv");
-	FILE *c = cp ? fopen(cp, "w") : NULL, *e = ep ? fopen(ep, "w") : NULL;
+	FILE *c = create_in(run->tmp, "chats.tsv"), *e = create_in(run->tmp, "evidence.tsv");
 	int status = EXIT_DATA;
 	struct chats_params p = {
 		&chat_files, &complaint_files, eo, &in, rf.rs, rf.classifier, &rf, (size_t)threads,
@@ -631,8 +635,6 @@ static int write_chats(struct run *run, struct export_options *eo)
 			strerror(errno));
 		status = EXIT_DATA;
 	}
-	free(cp);
-	free(ep);
 	return status;
 }
 
@@ -779,8 +781,7 @@ static int page_in_dir(const char *dir, const char *name, const struct page_inpu
 	}
 	p.charts = charts;
 	p.tables = tables;
-	char *out_path = path_join(dir, name);
-	FILE *f = out_path ? fopen(out_path, "w") : NULL;
+	FILE *f = create_in(dir, name);
 	if (f) {
 		rc = page_write(f, &p, &err);
 		if (rc < 0)
@@ -789,8 +790,7 @@ static int page_in_dir(const char *dir, const char *name, const struct page_inpu
 			rc = -1;
 	}
 	if (!f || rc < 0)
-		fprintf(stderr, "tousu: report: cannot write %s\n", out_path ? out_path : name);
-	free(out_path);
+		fprintf(stderr, "tousu: report: cannot write %s/%s\n", dir, name);
 	for (size_t i = 0; i < np; i++)
 		free(paths[i]);
 	return rc;
