@@ -156,8 +156,7 @@ static uint64_t trigger_key(const char *t, size_t len, uint64_t *key3)
  * apart. Mostly one: its trigger's. But a trigger of one or two characters (没,
  * 客服) is in many texts, and an anchored atom must be followed at once by
  * one of its next[] characters: indexed by each (没有, 没收; 客服态, 客服不),
- * the atom is not looked at where they are not in the text. Folded text has
- * no upper-case ASCII, so those next[] letters are left out.
+ * the atom is not looked at where they are not in the text.
  */
 static size_t atom_keys(const struct rule_atom *a, uint64_t *keys, uint64_t *key3s,
 			int *expanded)
@@ -173,8 +172,6 @@ static size_t atom_keys(const struct rule_atom *a, uint64_t *keys, uint64_t *key
 			uint64_t key3 = chars == 1 ? key_of(cp[0], a->next[k], KEY_NONE) :
 						     key_of(cp[0], cp[1], a->next[k]);
 			size_t d = 0;
-			if (a->next[k] >= 'A' && a->next[k] <= 'Z')
-				continue;
 			while (d < n && key3s[d] != key3)
 				d++;
 			if (d == n) {

@@ -446,21 +446,18 @@ static size_t literal_run(const char *p, const char **end, char *out)
 	return n;
 }
 
-/* Adds cp to a first-character set, an ASCII letter in both cases (the
- * match is caseless); -1 when the set is full or cp is a cased letter
- * outside ASCII, whose other cases are not worth the risk. (Folded text
- * has no Kelvin sign or long s: textfold.h.) */
+/* Adds cp to a first-character set, an ASCII letter in lower case only:
+ * the set is tested on folded text, which has no upper-case ASCII, nor a
+ * Kelvin sign or long s (textfold.h), so the caseless match needs no other
+ * case. -1 when the set is full or cp is a cased letter outside ASCII,
+ * whose other cases are not worth the risk. */
 static int add_first(uint32_t cp, uint32_t *set, uint8_t *n)
 {
 	if (cp >= 0x80 && cp < 0x2E80)
 		return -1;
-	if (*n + 2 > RULES_MAX_NEXT)
+	if (*n == RULES_MAX_NEXT)
 		return -1;
-	if (cp >= 'A' && cp <= 'Z')
-		cp += 32;
-	set[(*n)++] = cp;
-	if (cp >= 'a' && cp <= 'z')
-		set[(*n)++] = cp - 32;
+	set[(*n)++] = cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
 	return 0;
 }
 

@@ -78,7 +78,8 @@ struct rule_atom {
 	char *trigger;           /* folded, lower-case; NULL: run on every text */
 	size_t trigger_len;
 	/* For an anchored atom: the characters that can follow its trigger in
-	 * a match, so most texts are turned away without calling PCRE2. */
+	 * a match, so most texts are turned away without calling PCRE2. As
+	 * they are in folded text: ASCII letters in lower case only. */
 	uint32_t *next;          /* n_next code points, owned */
 	uint8_t n_next;          /* 0: anything can follow */
 	uint8_t next_within;     /* next[] starts within this many characters
