@@ -600,6 +600,15 @@ void rates_order_unpack(const unsigned char *in, struct rates_order_match *m)
 	m->finished = (int64_t)get_u64(in + 4);
 }
 
+void rates_pair_unpack(const unsigned char *left, const unsigned char *right,
+		       struct rates_complaint *c, struct rates_order_match *m)
+{
+	rates_complaint_unpack(left, c);
+	*m = (struct rates_order_match){0, RATES_NO_SHOP, RATES_NO_TIME};
+	if (right)
+		rates_order_unpack(right, m);
+}
+
 int rates_order_better(const struct shop_table *shops, const void *a, const void *b)
 {
 	struct rates_order_match x, y;
@@ -619,10 +628,8 @@ int rates_order_better(const struct shop_table *shops, const void *a, const void
 int rates_add_joined(struct rates *r, const void *left, const void *right)
 {
 	struct rates_complaint c;
-	struct rates_order_match m = {0, RATES_NO_SHOP, RATES_NO_TIME};
-	rates_complaint_unpack(left, &c);
-	if (right)
-		rates_order_unpack(right, &m);
+	struct rates_order_match m;
+	rates_pair_unpack(left, right, &c, &m);
 	return rates_add_complaint(r, &c, &m) < 0;
 }
 

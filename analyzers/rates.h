@@ -117,6 +117,10 @@ void rates_complaint_pack(const struct rates_complaint *c, unsigned char *out);
 void rates_complaint_unpack(const unsigned char *in, struct rates_complaint *c);
 void rates_order_pack(uint32_t shop, int64_t finished, unsigned char *out);
 void rates_order_unpack(const unsigned char *in, struct rates_order_match *m);
+/* A pair as join.h hands it on: the packed complaint left, and its packed
+ * order right, or NULL when none was found (m says not found). */
+void rates_pair_unpack(const unsigned char *left, const unsigned char *right,
+		       struct rates_complaint *c, struct rates_order_match *m);
 
 /*
  * The README's rule for an order id on several order rows (join.h's
