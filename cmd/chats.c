@@ -583,13 +583,7 @@ int chats_job(const struct chats_params *p, FILE *shops_out, FILE *evidence_out)
 	}
 	status = read_all(&r, p->eo, p->chat_files, KIND_CHATS, on_chat, &r);
 	if (classify_pool_finish(r.pool) < 0 || r.failed) {
-		if (r.err.msg[0])
-			error_print(stderr, &r.err);
-		else if (r.pool_err.msg[0])
-			error_print(stderr, &r.pool_err);
-		else
-			fputs("tousu: out of memory\n", stderr);
-		status = EXIT_DATA;
+		status = cmd_print_failure(r.err.msg[0] ? &r.err : &r.pool_err);
 		goto out;
 	}
 	if (r.evidence) {

@@ -62,6 +62,10 @@ uint32_t cmd_match_limit(uint64_t requested);
  * folder that could not be made. */
 int cmd_mkdir_p(const char *dir, struct error *err);
 
+/* Prints err, or "out of memory" when it has no message (what a failure
+ * that set none was: an allocation); returns EXIT_DATA. */
+int cmd_print_failure(const struct error *err);
+
 /*
  * Standard input can be read once: 0 when "-" is at most one file of the
  * n lists (a list the command reads twice is passed twice), else -1 after

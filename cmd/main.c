@@ -63,6 +63,15 @@ int cmd_mkdir_p(const char *dir, struct error *err)
 	return 0;
 }
 
+int cmd_print_failure(const struct error *err)
+{
+	if (err->msg[0])
+		error_print(stderr, err);
+	else
+		fputs("tousu: out of memory\n", stderr);
+	return EXIT_DATA;
+}
+
 int cmd_stdin_once(const char *name, const struct strlist *const *lists, size_t n)
 {
 	size_t uses = 0;

@@ -425,13 +425,8 @@ static int finish_classifying(struct rates_job *job)
 	rates_totals(job->rates)->texts_limited += job->texts_limited;
 	classify_pool_free(job->pool);
 	job->pool = NULL;
-	if (job->feed_failed) {
-		if (job->feed_err.msg[0])
-			error_print(stderr, &job->feed_err);
-		else
-			fputs("tousu: out of memory\n", stderr);
-		return EXIT_DATA;
-	}
+	if (job->feed_failed)
+		return cmd_print_failure(&job->feed_err);
 	return EXIT_OK;
 }
 
@@ -466,13 +461,8 @@ int rates_job_read_orders(struct rates_job *job, const char *const *files, size_
 	int classified = finish_classifying(job);
 	if (classified != EXIT_OK)
 		return classified;
-	if (job->failed) {
-		if (job->err.msg[0])
-			error_print(stderr, &job->err);
-		else
-			fputs("tousu: out of memory\n", stderr);
-		return EXIT_DATA;
-	}
+	if (job->failed)
+		return cmd_print_failure(&job->err);
 	return status;
 }
 
@@ -533,18 +523,16 @@ static int card_pair(void *ctx, const void *left, size_t left_len, const void *r
 	struct card_pick *p = ctx;
 	const unsigned char *rec = left;
 	struct rates_complaint c;
-	struct rates_order_match m = {0, RATES_NO_SHOP, RATES_NO_TIME};
+	struct rates_order_match m;
 	uint64_t at;
 	uint32_t shop;
 	size_t type;
 
 	memcpy(&at, rec, CARD_AT_BYTES);
-	rates_complaint_unpack(rec + CARD_AT_BYTES, &c);
+	rates_pair_unpack(rec + CARD_AT_BYTES, right, &c, &m);
 	/* Its shop is an index among the night's shops: the card's, or none. */
 	if (c.shop != RATES_NO_SHOP)
 		c.shop = p->shop;
-	if (right)
-		rates_order_unpack(right, &m);
 	if (!rates_complaint_counted(p->cfg, &c, &m, &shop, &type) || shop != p->shop)
 		return 0;
 	return keep_text(p->job, type, at, (const char *)rec + CARD_TEXT_OFF,
@@ -572,14 +560,7 @@ int rates_job_pick_texts(struct rates_job *job, struct rates_job *counted,
 	/* The texts picked are all the card needs of the join. */
 	join_free(job->card_join);
 	job->card_join = NULL;
-	if (rc) {
-		if (p.err.msg[0])
-			error_print(stderr, &p.err);
-		else
-			fputs("tousu: out of memory\n", stderr);
-		return EXIT_DATA;
-	}
-	return EXIT_OK;
+	return rc ? cmd_print_failure(&p.err) : EXIT_OK;
 }
 
 int rates_job_load_partials(struct rates_job *job, const char *const *paths, size_t n)
@@ -634,13 +615,8 @@ int rates_job_join(struct rates_job *job)
 {
 	struct error err;
 	error_clear(&err);
-	if (join_run(job->join, better_order, on_pair, job, NULL, &err) < 0) {
-		if (err.msg[0])
-			error_print(stderr, &err);
-		else
-			fputs("tousu: out of memory\n", stderr);
-		return EXIT_DATA;
-	}
+	if (join_run(job->join, better_order, on_pair, job, NULL, &err) < 0)
+		return cmd_print_failure(&err);
 	return EXIT_OK;
 }
 
