@@ -153,10 +153,10 @@ static uint64_t trigger_key(const char *t, size_t len, uint64_t *key3)
  * code points it moves to when its pair is split (the same key: it stays);
  * returns how many, and sets *expanded when they are a two-character
  * trigger's keys of three (below), which only a split of its pair tells
- * apart. Mostly one: its trigger's. But a trigger of one or two characters (没,
- * 客服) is in many texts, and an anchored atom must be followed at once by
- * one of its next[] characters: indexed by each (没有, 没收; 客服态, 客服不),
- * the atom is not looked at where they are not in the text.
+ * apart. Mostly one: its trigger's. But a trigger of one or two characters
+ * (没, 客服) is in many texts, and an anchored atom must be followed at once
+ * by one of its next[] characters: indexed by each (没有, 没收; 客服态,
+ * 客服不), the atom is not looked at where they are not in the text.
  */
 static size_t atom_keys(const struct rule_atom *a, uint64_t *keys, uint64_t *key3s,
 			int *expanded)

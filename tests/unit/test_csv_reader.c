@@ -223,7 +223,6 @@ static void run_free(struct run *run)
 	memset(run, 0, sizeof(*run));
 }
 
-
 /* How an input is cut into feed calls. */
 enum chunk_mode { CHUNK_WHOLE, CHUNK_BYTES, CHUNK_SPLIT, CHUNK_RANDOM };
 

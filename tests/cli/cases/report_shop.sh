@@ -9,11 +9,11 @@
 # name, the types adding up to its complaints, and every example text being
 # one of the complaints counted (filed in the window, not late), so that no
 # type with 0 complaints shows one: the examples of a type are the first 3
-# complaints counted of that primary type (tousu classify's), in the
-# export's order, those whose shop comes from their order included. 214014039 has a complaint without a shop_id (its
-# order's shop counts) and a late one; 571720213 a comma in its name. An id that no export has still gets a
-# card, which says so, as does a message on stderr; the report is written
-# (exit 0).
+# complaints counted of that primary type (tousu classify's), in the export's
+# order, those whose shop comes from their order included. 214014039 has a
+# complaint without a shop_id (its order's shop counts) and a late one;
+# 571720213 a comma in its name. An id that no export has still gets a card,
+# which says so, as does a message on stderr; the report is written (exit 0).
 o="$REPO/samples/orders.csv" c="$REPO/samples/complaints.csv"
 stamp='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2} '
 # card NAME SHOP: tousu report --shop SHOP into NAME/, its exit status and
