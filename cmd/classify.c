@@ -169,6 +169,18 @@ static struct agreement *agreement_for(struct worker *w, const char *s, size_t l
 	return a;
 }
 
+/* Whether hit i repeats an earlier one's type and span: several rules of a
+ * type often match the same words, and the column names neither rule. */
+static int same_as_earlier(const struct rule_set *rs, const struct hit *hits, size_t i)
+{
+	int type = rules_atom(rs, hits[i].atom)->type;
+	for (size_t j = 0; j < i; j++)
+		if (hits[j].start == hits[i].start && hits[j].end == hits[i].end &&
+		    rules_atom(rs, hits[j].atom)->type == type)
+			return 1;
+	return 0;
+}
+
 static void write_hits(struct worker *w, struct table *out, const struct classification *c,
 		       const char *text)
 {
@@ -178,6 +190,8 @@ static void write_hits(struct worker *w, struct table *out, const struct classif
 		const struct hit *h = &c->hits[i];
 		const struct rule_atom *a = rules_atom(w->run->rs, h->atom);
 		uint32_t from = c->origin[h->start], to = c->origin[h->end];
+		if (same_as_earlier(w->run->rs, c->hits, i))
+			continue;
 		/* The hit's span in the original text, before folding. */
 		int n = snprintf(buf + len, sizeof(buf) - len, "%s%s:%.*s@%u", i ? ";" : "",
 				 rules_type(w->run->rs, a->type)->id, (int)(to - from), text + from, from);

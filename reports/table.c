@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/encoding.h"
 #include "formats/swar.h"
 
 #ifdef __SSE2__
@@ -68,6 +69,12 @@ static void putc_(struct table *t, char c)
 		t->buf[t->len++] = c;
 }
 
+/*
+ * A JSON string. JSON text is UTF-8 and a string cannot carry raw bytes, so
+ * each invalid UTF-8 sequence in s (a UTF-8 export's broken rows pass
+ * through unconverted, see encoding.h) becomes U+FFFD, as jq and Python
+ * would read it; tsv and csv keep the bytes as they were.
+ */
 static void json_escaped(struct table *t, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -75,6 +82,18 @@ static void json_escaped(struct table *t, const char *s, size_t n)
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			uint32_t cp;
+			size_t k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+			if (k) {
+				i += k - 1;
+				continue;
+			}
+			put(t, s + run, i - run);
+			run = i + 1;
+			put(t, "\\ufffd", 6);
+			continue;
+		}
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		put(t, s + run, i - run);

@@ -9,7 +9,8 @@
  *    would run as a formula (starting with = + - @, a tab or CR, and not a
  *    number) gets a leading apostrophe
  *  - json: one object per row, keys are the column names; lists are arrays,
- *    numbers are numbers
+ *    numbers are numbers; always valid UTF-8: an invalid sequence in a cell
+ *    is written as \ufffd
  *
  * The writer buffers rows itself (no stdio call per cell) and flushes to its
  * FILE when the buffer fills and at table_end(). Write errors are sticky:

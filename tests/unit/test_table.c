@@ -207,6 +207,33 @@ static void test_tsv_large_cell(void **state)
 	free(big);
 }
 
+/* JSON Lines are UTF-8: invalid bytes become \ufffd, one per invalid
+ * sequence (a lone byte, an overlong form, a surrogate, a character cut by
+ * the end of the cell); valid characters and escapes are kept. */
+static void test_json_invalid_utf8(void **state)
+{
+	static const char *const names[] = {"t"};
+	static const struct { const char *in, *want; } cases[] = {
+		{"\xe8\xb4\xa8\xe9\x87\x8f", "{\"t\":\"\xe8\xb4\xa8\xe9\x87\x8f\"}\n"},
+		{"a\xff" "b", "{\"t\":\"a\\ufffdb\"}\n"},
+		{"\xc0\xaf", "{\"t\":\"\\ufffd\\ufffd\"}\n"},
+		{"\xed\xa0\x80x", "{\"t\":\"\\ufffd\\ufffd\\ufffdx\"}\n"},
+		{"\"\xe8\xb4", "{\"t\":\"\\\"\\ufffd\\ufffd\"}\n"},
+		{"\xf0\x9f\x98\x80\n", "{\"t\":\"\xf0\x9f\x98\x80\\n\"}\n"},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct table t;
+		assert_int_equal(table_begin_buffer(&t, TABLE_JSON, names, 1), 0);
+		table_cstr(&t, cases[i].in);
+		table_row_end(&t);
+		assert_false(t.failed);
+		assert_int_equal(t.len, strlen(cases[i].want));
+		assert_memory_equal(t.buf, cases[i].want, t.len);
+		free(t.buf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_tsv_large_cell),
 		cmocka_unit_test(test_tsv_reads_only_the_cell),
 		cmocka_unit_test(test_cells_like_one_call_per_cell),
+		cmocka_unit_test(test_json_invalid_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
