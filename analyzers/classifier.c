@@ -62,6 +62,8 @@ struct classifier {
 	 * each (measured: 137 instructions a row fewer). */
 	struct atom_brief { uint16_t type; uint8_t kind; } *brief;
 	int *priority;
+	uint64_t *suppressed_by;       /* per type, rules.h's bits */
+	uint64_t suppressible;         /* the types that have any */
 	int has_astral;                /* a trigger starts outside the BMP */
 };
 
@@ -320,10 +322,11 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 	c->next_bits = calloc(4 * n + 4, sizeof(*c->next_bits));
 	c->brief = calloc(n + 1, sizeof(*c->brief));
 	c->priority = calloc(rules_type_count(rs) + 1, sizeof(*c->priority));
+	c->suppressed_by = calloc(rules_type_count(rs) + 1, sizeof(*c->suppressed_by));
 	fill = calloc(size, sizeof(*fill));
 	must_split = calloc(size, 1);
 	if (!c->buckets || !c->entries || !c->always || !c->jit || !c->next_bits || !c->brief ||
-	    !c->priority || !fill || !must_split)
+	    !c->priority || !c->suppressed_by || !fill || !must_split)
 		goto oom;
 	for (size_t i = 0; i < n; i++) {
 		size_t jit_size = 0;
@@ -336,8 +339,12 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 			c->next_bits[4 * i + (b >> 6)] |= 1ull << (b & 63);
 		}
 	}
-	for (size_t t = 0; t < rules_type_count(rs); t++)
+	for (size_t t = 0; t < rules_type_count(rs); t++) {
 		c->priority[t] = rules_type(rs, t)->priority;
+		c->suppressed_by[t] = rules_type(rs, t)->suppressed_by;
+		if (c->suppressed_by[t])
+			c->suppressible |= 1ull << t;
+	}
 	c->n_buckets_mask = size - 1;
 	size_t filters_cap = 0;
 	c->n_filters = 1;  /* offset 0 means "no filter" */
@@ -443,6 +450,7 @@ void classifier_free(struct classifier *c)
 	free(c->next_bits);
 	free(c->brief);
 	free(c->priority);
+	free(c->suppressed_by);
 	free(c);
 }
 
@@ -778,6 +786,26 @@ static void decide(struct matcher *m, struct classification *out)
 	size_t kept = keep_hits(m, out, 0, &severe_types);
 	if (!out->types)
 		kept = keep_hits(m, out, 1, &severe_types);
+	/* A type is dropped when a type it names in suppressed-by was hit:
+	 * judged on the types as kept, so the order of the types does not
+	 * matter. Its hits go too, so the primary type, the deciding rule
+	 * and the points are the remaining types'. */
+	uint64_t drop = 0;
+	for (uint64_t left = out->types & m->c->suppressible; left; left &= left - 1) {
+		size_t t = (size_t)__builtin_ctzll(left);
+		if (m->c->suppressed_by[t] & out->types)
+			drop |= 1ull << t;
+	}
+	if (drop) {
+		size_t n = 0;
+		for (size_t i = 0; i < kept; i++)
+			if (!(drop >> m->c->brief[m->kept[i].atom].type & 1))
+				m->kept[n++] = m->kept[i];
+		kept = n;
+		out->types &= ~drop;
+		out->suppressed = drop;
+		severe_types &= ~drop;
+	}
 
 	out->primary = -1;
 	size_t decider = 0;

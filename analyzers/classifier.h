@@ -43,6 +43,8 @@ struct hit {
 
 struct classification {
 	uint64_t types;        /* bit i set: type i hit */
+	uint64_t suppressed;   /* types hit but dropped by their suppressed-by
+				* (not in types, their hits not in hits) */
 	int primary;           /* type index, -1 for other */
 	int severe;            /* the penalty type was hit by a severe pattern */
 	int points;            /* its points: a severe type beats a general one,

@@ -27,6 +27,14 @@ struct loader {
 	int errors;
 	rules_error_fn on_error;
 	void *ctx;
+	/* suppressed-by lines, resolved at the end of the file: the types they
+	 * name may have their sections further down. */
+	struct pending_suppress {
+		int type;
+		uint32_t line;
+		char *names;
+	} *pending;
+	size_t n_pending;
 };
 
 static void report(struct loader *ld, const char *fmt, ...)
@@ -116,6 +124,8 @@ uint64_t rules_fingerprint(const struct rule_set *rs)
 		h = fnv_int(h, t->points);
 		h = fnv_int(h, t->severe_points);
 		h = fnv_str(h, t->platform);
+		h = fnv_int(h, (int)(t->suppressed_by & 0xffffffffu));
+		h = fnv_int(h, (int)(t->suppressed_by >> 32));
 	}
 	for (size_t i = 0; i < rs->n_atoms; i++) {
 		const struct rule_atom *a = &rs->atoms[i];
@@ -1097,7 +1107,20 @@ static void key_value(struct loader *ld, char *s)
 		add_pattern(ld, ATOM_SEVERE, value);
 	else if (!strcmp(key, "fallback"))
 		add_pattern(ld, ATOM_FALLBACK, value);
-	else if (!strcmp(key, "label"))
+	else if (!strcmp(key, "suppressed-by")) {
+		struct pending_suppress *p =
+			realloc(ld->pending, (ld->n_pending + 1) * sizeof(*p));
+		char *names = strdup(value);
+		if (!p || !names) {
+			free(names);
+			if (p)
+				ld->pending = p;
+			report(ld, "out of memory");
+			return;
+		}
+		ld->pending = p;
+		p[ld->n_pending++] = (struct pending_suppress){ld->current, ld->line, names};
+	} else if (!strcmp(key, "label"))
 		set_string(&ty->label, value);
 	else if (!strcmp(key, "platform"))
 		set_string(&ty->platform, value);
@@ -1114,14 +1137,44 @@ static void key_value(struct loader *ld, char *s)
 			ty->severe_points = v;
 	} else {
 		report(ld, "unknown key '%s' (expected label, priority, points, "
-		       "severe_points, platform, include, exclude or severe)", key);
+		       "severe_points, platform, include, exclude, severe, fallback or "
+		       "suppressed-by)", key);
 	}
+}
+
+/*
+ * Turns each suppressed-by line's ids into its type's suppressed_by bits.
+ * An id no section defines is an error, except in a rule set that
+ * rules_only() restricts: the types it skipped are never hit, so they
+ * could not suppress anything.
+ */
+static void resolve_suppressed(struct loader *ld)
+{
+	for (size_t i = 0; i < ld->n_pending; i++) {
+		struct pending_suppress *p = &ld->pending[i];
+		struct rule_type *ty = &ld->rs->types[p->type];
+		ld->line = p->line;
+		for (char *save = NULL, *id = strtok_r(p->names, ", \t", &save); id;
+		     id = strtok_r(NULL, ", \t", &save)) {
+			int t = rules_type_find(ld->rs, id);
+			if (t == p->type)
+				report(ld, "suppressed-by: type '%s' cannot suppress itself", id);
+			else if (t >= 0)
+				ty->suppressed_by |= 1ull << t;
+			else if (!ld->rs->only)
+				report(ld, "suppressed-by: no type '%s'", id);
+		}
+		free(p->names);
+	}
+	free(ld->pending);
+	ld->pending = NULL;
+	ld->n_pending = 0;
 }
 
 int rules_load(struct rule_set *rs, const char *name, const char *text,
 	       size_t len, rules_error_fn on_error, void *ctx)
 {
-	struct loader ld = {rs, name, 0, -1, 0, on_error, ctx};
+	struct loader ld = {rs, name, 0, -1, 0, on_error, ctx, NULL, 0};
 	char **names = realloc(rs->names, (rs->n_names + 1) * sizeof(*names));
 	if (!names)
 		return 1;
@@ -1153,6 +1206,7 @@ int rules_load(struct rule_set *rs, const char *name, const char *text,
 		free(line);
 		p = nl ? nl + 1 : end;
 	}
+	resolve_suppressed(&ld);
 	return ld.errors;
 }
 

@@ -15,6 +15,8 @@
  *	exclude  = 没有质量问题    voids this type's hits that lie inside its match
  *	severe   = 冥币|寿衣       a hit tags the type and marks it severe
  *	fallback = 质量            counts only when no include or severe counted
+ *	suppressed-by = counterfeit, fake_shipment   drop this type when one of
+ *	                           these was hit too (the other is the point)
  *
  * Patterns are PCRE2 in UTF + UCP mode, caseless, matched against text
  * folded by textfold.h (simplified characters, half-width ASCII, ...); the
@@ -63,6 +65,9 @@ struct rule_type {
 	int priority;
 	int points, severe_points;
 	char *platform;          /* '|'-separated platform type names, or NULL */
+	/* Bit t: when type t is hit too, this type is dropped (its hits with
+	 * it), whatever else is dropped; `suppressed-by` lines add to it. */
+	uint64_t suppressed_by;
 };
 
 struct rule_atom {
@@ -135,7 +140,8 @@ uint64_t rules_fingerprint(const struct rule_set *rs);
  * Before loading: keep only the sections of this type, skipping the others
  * unread (their errors too). A classifier of that one type finds exactly the
  * hits of that type the full rule set finds (an exclude only voids hits of
- * its own type), far faster. -1 if out of memory.
+ * its own type), far faster; suppressed-by names of skipped types are
+ * ignored, so the type is never suppressed there. -1 if out of memory.
  */
 int rules_only(struct rule_set *rs, const char *type_id);
 

@@ -87,6 +87,15 @@ static void explain_one(struct matcher *m, const struct rule_set *rs,
 	printf("\nprimary:  %s\n", c.primary < 0 ? "other" : rules_type(rs, (size_t)c.primary)->id);
 	if (c.penalty_type >= 0)
 		printf("severity: %s (%d points)\n", c.severe ? "severe" : "general", c.points);
+	/* A suppressed type's hits are gone from the list below: say why. */
+	for (uint64_t left = c.suppressed; left; left &= left - 1) {
+		size_t t = (size_t)__builtin_ctzll(left);
+		uint64_t by = rules_type(rs, t)->suppressed_by & (c.types | c.suppressed);
+		printf("dropped:  %s (suppressed-by", rules_type(rs, t)->id);
+		for (; by; by &= by - 1)
+			printf(" %s", rules_type(rs, (size_t)__builtin_ctzll(by))->id);
+		puts(")");
+	}
 	if (c.invalid)
 		printf("invalid:  %zu invalid UTF-8 sequences replaced\n", c.invalid);
 	if (c.limited)

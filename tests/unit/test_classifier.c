@@ -250,6 +250,7 @@ struct ref_result {
 	const struct rule_atom *decider;
 	size_t n_kept;
 	int limited;              /* a pattern hit the match limit: no answer */
+	uint64_t suppressed;
 };
 
 static void ref_init(struct ref *r, const struct rule_set *rs, uint32_t match_limit)
@@ -299,7 +300,7 @@ static int hit_order(const void *a, const void *b)
 static struct ref_result ref_classify(struct ref *r, const char *s, size_t len)
 {
 	const struct rule_set *rs = r->rs;
-	struct ref_result out = {0, -1, 0, 0, -1, NULL, 0, 0};
+	struct ref_result out = {0, -1, 0, 0, -1, NULL, 0, 0, 0};
 	size_t n = 0;
 	uint64_t severe_types = 0;
 
@@ -350,6 +351,19 @@ static struct ref_result ref_classify(struct ref *r, const char *s, size_t len)
 			severe_types |= 1ull << a->type;
 	}
 
+	/* suppressed-by: a type goes, hits and all, when a type it names was
+	 * kept (judged before anything goes). */
+	for (size_t t = 0; t < rules_type_count(rs); t++)
+		if (out.types >> t & 1 && rules_type(rs, t)->suppressed_by & out.types)
+			out.suppressed |= 1ull << t;
+	size_t left = 0;
+	for (size_t i = 0; i < out.n_kept; i++)
+		if (!(out.suppressed >> rules_atom(rs, r->kept[i].atom)->type & 1))
+			r->kept[left++] = r->kept[i];
+	out.n_kept = left;
+	out.types &= ~out.suppressed;
+	severe_types &= ~out.suppressed;
+
 	/* Primary: highest priority; among those, the type hit first. */
 	int best = 0, any = 0;
 	for (size_t t = 0; t < rules_type_count(rs); t++)
@@ -397,7 +411,8 @@ static int agrees(struct matcher *m, struct ref *r, const char *text, size_t len
 	struct ref_result want = ref_classify(r, c.folded, c.folded_len);
 	if (want.limited || c.limited)
 		return 2;
-	int ok = c.types == want.types && c.primary == want.primary &&
+	int ok = c.types == want.types && c.suppressed == want.suppressed &&
+		 c.primary == want.primary &&
 		 c.severe == want.severe && c.points == want.points &&
 		 c.penalty_type == want.penalty_type && c.decider == want.decider &&
 		 c.n_hits == want.n_kept && c.limited == 0 &&
@@ -405,14 +420,16 @@ static int agrees(struct matcher *m, struct ref *r, const char *text, size_t len
 	if (!ok) {
 		print_error("text \"%.*s\" folded \"%.*s\":\n", (int)len, text, (int)c.folded_len,
 			    c.folded);
-		print_error("  classifier: types %#llx primary %d severe %d points %d penalty %d "
-			    "decider %s hits %zu limited %zu\n",
-			    (unsigned long long)c.types, c.primary, c.severe, c.points,
+		print_error("  classifier: types %#llx suppressed %#llx primary %d severe %d "
+			    "points %d penalty %d decider %s hits %zu limited %zu\n",
+			    (unsigned long long)c.types, (unsigned long long)c.suppressed,
+			    c.primary, c.severe, c.points,
 			    c.penalty_type, c.decider ? c.decider->pattern : "-", c.n_hits,
 			    c.limited);
-		print_error("  reference:  types %#llx primary %d severe %d points %d penalty %d "
-			    "decider %s hits %zu\n",
-			    (unsigned long long)want.types, want.primary, want.severe, want.points,
+		print_error("  reference:  types %#llx suppressed %#llx primary %d severe %d "
+			    "points %d penalty %d decider %s hits %zu\n",
+			    (unsigned long long)want.types, (unsigned long long)want.suppressed,
+			    want.primary, want.severe, want.points,
 			    want.penalty_type, want.decider ? want.decider->pattern : "-",
 			    want.n_kept);
 		for (size_t i = 0; i < c.n_hits; i++)
@@ -602,8 +619,8 @@ static void random_valid_pattern(char *out, size_t cap)
 }
 
 /*
- * Random rule sets (random patterns, priorities with ties, points, severe
- * and exclude patterns) against the reference on random texts: whatever
+ * Random rule sets (random patterns, priorities with ties, points, severe,
+ * exclude and fallback patterns, suppressed-by) against the reference on random texts: whatever
  * the triggers come out as (literal, anchored, interior, none), the
  * answers are the reference's.
  */
@@ -631,6 +648,12 @@ static void test_property_random_rules(void **state)
 				len += (size_t)snprintf(rules + len, sizeof(rules) - len, "%s = %s\n",
 							l ? keys[rng() % 5] : "include", pattern);
 			}
+			/* A third of the types are suppressed by another, which
+			 * may name this one back or be suppressed in turn. */
+			if (rng() % 3 == 0)
+				len += (size_t)snprintf(rules + len, sizeof(rules) - len,
+							"suppressed-by = t%zu\n",
+							(t + 1 + (size_t)(rng() % (types - 1))) % types);
 		}
 		assert_true(len < sizeof(rules));
 		struct fixture f = setup(rules, 100000);
@@ -819,6 +842,42 @@ static void test_fallback(void **state)
 	c = classify(&f, "没有质量问题");
 	assert_int_equal(c.types, 0);
 	assert_int_equal(c.primary, -1);
+	teardown(&f);
+}
+
+/* suppressed-by drops a type, with its hits, when a type it names was hit;
+ * the primary type, the deciding rule and the points come from what is left. */
+static void test_suppressed_by(void **state)
+{
+	(void)state;
+	struct fixture f = setup("[logistics]\npriority = 90\npoints = 5\ninclude = 物流\n"
+				 "exclude = 物流很快\nsuppressed-by = fake\n"
+				 "[fake]\npriority = 80\npoints = 1\ninclude = 没揽件\nfallback = 单号\n"
+				 "[quality]\npriority = 50\ninclude = 质量差\nfallback = 质量\n"
+				 "suppressed-by = logistics, fake\n", 0);
+	struct classification c = classify(&f, "物流不动，快递说没揽件");
+	assert_int_equal(c.types, bit(&f, "fake"));
+	assert_int_equal(c.suppressed, bit(&f, "logistics"));
+	assert_int_equal(c.primary, type_of(&f, "fake"));
+	assert_string_equal(c.decider->pattern, "没揽件");
+	assert_int_equal(c.points, 1);
+	assert_int_equal(c.n_hits, 1);
+	/* Without the suppressor the type stays. */
+	c = classify(&f, "物流不动");
+	assert_int_equal(c.types, bit(&f, "logistics"));
+	assert_int_equal(c.suppressed, 0);
+	/* Judged on what was hit before anything goes: logistics, itself
+	 * suppressed by fake, still drops quality. */
+	c = classify(&f, "物流慢，质量差，没揽件");
+	assert_int_equal(c.types, bit(&f, "fake"));
+	assert_int_equal(c.suppressed, bit(&f, "logistics") | bit(&f, "quality"));
+	/* An excluded hit is no hit: it suppresses nothing. */
+	c = classify(&f, "物流很快，质量差");
+	assert_int_equal(c.types, bit(&f, "quality"));
+	/* Fallbacks are suppressed like includes. */
+	c = classify(&f, "质量和单号");
+	assert_int_equal(c.types, bit(&f, "fake"));
+	assert_int_equal(c.suppressed, bit(&f, "quality"));
 	teardown(&f);
 }
 
@@ -1224,6 +1283,7 @@ int main(void)
 		cmocka_unit_test(test_priority_ties_earliest_hit),
 		cmocka_unit_test(test_exclude_voids_only_inside_same_type),
 		cmocka_unit_test(test_fallback),
+		cmocka_unit_test(test_suppressed_by),
 		cmocka_unit_test(test_severe),
 		cmocka_unit_test(test_points_order_independent),
 		cmocka_unit_test(test_match_limit),

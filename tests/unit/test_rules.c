@@ -107,6 +107,40 @@ static void test_each_error_has_its_line(void **state)
 	assert_error("[a]\ninclude = x*\n", 2, "can match empty");
 	assert_error("[a]\nsevere = (?:很|太)?\n", 2, "can match empty");
 	assert_error("[a]\ninclude = \\b\n", 2, "can match empty");
+	/* suppressed-by names types, checked once the file is read. */
+	assert_error("[a]\ninclude = x\nsuppressed-by = b, c\n[b]\ninclude = y\n", 3,
+		     "no type 'c'");
+	assert_error("[a]\ninclude = x\nsuppressed-by = a\n", 3, "cannot suppress itself");
+}
+
+/* suppressed-by: ids separated by commas or spaces, types defined later in
+ * the file or in an earlier one, lines adding up; a one-type rule set
+ * (rules_only) ignores the ids of the types it skipped. */
+static void test_suppressed_by(void **state)
+{
+	(void)state;
+	struct rule_set *rs = load_ok("[a]\ninclude = x\nsuppressed-by = b,c\n"
+				      "[b]\ninclude = y\n[c]\ninclude = z\n"
+				      "[d]\ninclude = w\nsuppressed-by = a\nsuppressed-by = c\n");
+	assert_int_equal(rules_type(rs, 0)->suppressed_by, 0x6);
+	assert_int_equal(rules_type(rs, 1)->suppressed_by, 0);
+	assert_int_equal(rules_type(rs, 3)->suppressed_by, 0x5);
+	uint64_t fp = rules_fingerprint(rs);
+	static const char more[] = "[b]\nsuppressed-by = d\n";
+	assert_int_equal(rules_load(rs, "more.rules", more, strlen(more), NULL, NULL), 0);
+	assert_int_equal(rules_type(rs, 1)->suppressed_by, 0x8);
+	/* It decides classifications, so it is part of the fingerprint. */
+	assert_true(rules_fingerprint(rs) != fp);
+	rules_free(rs);
+
+	rs = rules_new();
+	assert_non_null(rs);
+	assert_int_equal(rules_only(rs, "a"), 0);
+	static const char text[] = "[a]\ninclude = x\nsuppressed-by = b\n[b]\ninclude = y\n";
+	assert_int_equal(rules_load(rs, "x", text, strlen(text), NULL, NULL), 0);
+	assert_int_equal(rules_type_count(rs), 1);
+	assert_int_equal(rules_type(rs, 0)->suppressed_by, 0);
+	rules_free(rs);
 }
 
 static void test_bad_pattern_message(void **state)
@@ -843,6 +877,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_each_error_has_its_line),
 		cmocka_unit_test(test_bad_pattern_message),
+		cmocka_unit_test(test_suppressed_by),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_fields_parsed),
