@@ -143,9 +143,16 @@ static size_t pinyin_group(const unsigned char *s, size_t left)
 size_t textfold_text(const char *text, size_t len, char *out, uint32_t *origin,
 		     size_t *invalid)
 {
+	return textfold_chars(text, len, out, origin, invalid, NULL, NULL);
+}
+
+size_t textfold_chars(const char *text, size_t len, char *out, uint32_t *origin,
+		      size_t *invalid, struct textfold_char *chars, size_t *n_chars)
+{
 	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0, o = 0, bad = 0;
 	uint32_t prev = 0;  /* last code point written */
+	struct textfold_char *ch = chars;
 
 	while (i < len) {
 		uint32_t cp;
@@ -165,7 +172,10 @@ size_t textfold_text(const char *text, size_t len, char *out, uint32_t *origin,
 			}
 			if (origin)
 				origin[o] = (uint32_t)i;
-			out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			c = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			if (ch)
+				*ch++ = (struct textfold_char){c, (uint32_t)o};
+			out[o++] = (char)c;
 			prev = c;
 			i++;
 			continue;
@@ -192,6 +202,8 @@ size_t textfold_text(const char *text, size_t len, char *out, uint32_t *origin,
 			if (origin)
 				for (size_t j = 0; j < w; j++)
 					origin[o + j] = (uint32_t)i;
+			if (ch)
+				*ch++ = (struct textfold_char){f, (uint32_t)o};
 			o += w;
 			prev = f;
 			i += 3;
@@ -204,6 +216,8 @@ size_t textfold_text(const char *text, size_t len, char *out, uint32_t *origin,
 			bad++;
 			if (origin)
 				origin[o] = origin[o + 1] = origin[o + 2] = (uint32_t)i;
+			if (ch)
+				*ch++ = (struct textfold_char){0xFFFD, (uint32_t)o};
 			memcpy(out + o, "\xEF\xBF\xBD", 3);
 			o += 3;
 			prev = 0xFFFD;
@@ -231,6 +245,8 @@ size_t textfold_text(const char *text, size_t len, char *out, uint32_t *origin,
 		if (origin)
 			for (size_t j = 0; j < w; j++)
 				origin[o + j] = (uint32_t)i;
+		if (ch)
+			*ch++ = (struct textfold_char){f, (uint32_t)o};
 		o += w;
 		prev = f;
 		i += k;
@@ -239,6 +255,8 @@ size_t textfold_text(const char *text, size_t len, char *out, uint32_t *origin,
 		origin[o] = (uint32_t)len;
 	if (invalid)
 		*invalid = bad;
+	if (chars)
+		*n_chars = (size_t)(ch - chars);
 	return o;
 }
 

@@ -42,6 +42,20 @@
 size_t textfold_text(const char *text, size_t len, char *out, uint32_t *origin,
 		     size_t *invalid);
 
+/* A character of folded text: its code point and its output offset. */
+struct textfold_char {
+	uint32_t cp, at;
+};
+
+/*
+ * As textfold_text(), and lists the folded text's characters in order in
+ * chars (room for TEXTFOLD_MAX_OUT(len) entries: at most one per output
+ * byte); *n_chars gets how many. The classifier needs them and would
+ * otherwise decode the folded text again.
+ */
+size_t textfold_chars(const char *text, size_t len, char *out, uint32_t *origin,
+		      size_t *invalid, struct textfold_char *chars, size_t *n_chars);
+
 /* Folds a pattern into out (NUL-terminated); returns its length. */
 size_t textfold_pattern(const char *pat, size_t len, char *out);
 

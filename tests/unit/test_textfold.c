@@ -5,8 +5,9 @@
  * characters), invalid UTF-8 replaced and counted, and origin[] mapping the
  * folded text back to the input. A property test over random byte strings
  * checks what the classifier relies on: the output is valid UTF-8 (PCRE2
- * runs on it without a UTF check), fits TEXTFOLD_MAX_OUT, and origin[] is
- * monotonic and within the input.
+ * runs on it without a UTF check), fits TEXTFOLD_MAX_OUT, origin[] is
+ * monotonic and within the input, and textfold_chars() lists the output's
+ * characters.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,10 +43,12 @@ static struct folded fold_n(const char *in, size_t len)
 	size_t cap = TEXTFOLD_MAX_OUT(len);
 	char *out = malloc(cap);
 	uint32_t *origin = malloc((cap + 1) * sizeof(*origin));
+	struct textfold_char *chars = malloc(cap * sizeof(*chars));
 	struct folded f = {NULL, 0, NULL, 12345};
 
 	assert_non_null(out);
 	assert_non_null(origin);
+	assert_non_null(chars);
 	f.len = textfold_text(in, len, out, origin, &f.invalid);
 	assert_true(f.len <= cap);
 	assert_true(utf8_is_valid(out, f.len));
@@ -55,6 +58,24 @@ static struct folded fold_n(const char *in, size_t len)
 		if (i)
 			assert_true(origin[i - 1] <= origin[i]);
 	}
+	/* textfold_chars() folds the same and lists the output's characters
+	 * as decoding it would. */
+	char *again = malloc(cap);
+	size_t n_chars = 99999, invalid = 12345, k = 0;
+	assert_non_null(again);
+	assert_int_equal(textfold_chars(in, len, again, NULL, &invalid, chars, &n_chars), f.len);
+	assert_memory_equal(again, out, f.len);
+	assert_int_equal(invalid, f.invalid);
+	for (size_t at = 0; at < f.len; k++) {
+		uint32_t cp;
+		assert_true(k < n_chars);
+		assert_int_equal(chars[k].at, at);
+		at += textfold_decode((const unsigned char *)out + at, &cp);
+		assert_int_equal(chars[k].cp, cp);
+	}
+	assert_int_equal(n_chars, k);
+	free(again);
+	free(chars);
 	f.s = malloc(f.len + 1);
 	assert_non_null(f.s);
 	memcpy(f.s, out, f.len);
