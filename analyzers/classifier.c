@@ -741,13 +741,29 @@ static int by_start(const void *a, const void *b)
 	return x->atom < y->atom ? -1 : x->atom > y->atom;
 }
 
+/* Whether an exclude hit of type `type` contains hit h. */
+static int voided(const struct matcher *m, const struct hit *h, unsigned type)
+{
+	const struct atom_brief *brief = m->c->brief;
+	/* Sorted by start: no later hit can contain this one. */
+	for (size_t j = 0; j < m->n_hits && m->hits[j].start <= h->start; j++) {
+		const struct hit *e = &m->hits[j];
+		struct atom_brief ea = brief[e->atom];
+		if (ea.kind == ATOM_EXCLUDE && ea.type == type && e->start <= h->start &&
+		    h->end <= e->end)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Keeps, in m->kept, the hits of one round (includes and severe patterns,
  * or fallbacks) that no exclude of their type voids, and adds their types
- * to out. Returns how many it kept.
+ * to out. exclude_types has a bit for each type an exclude hit. Returns
+ * how many it kept.
  */
 static size_t keep_hits(struct matcher *m, struct classification *out, int fallback,
-			uint64_t *severe_types)
+			uint64_t exclude_types, uint64_t *severe_types)
 {
 	const struct atom_brief *brief = m->c->brief;
 	size_t kept = 0;
@@ -757,15 +773,8 @@ static size_t keep_hits(struct matcher *m, struct classification *out, int fallb
 		struct atom_brief a = brief[h->atom];
 		if (a.kind == ATOM_EXCLUDE || (a.kind == ATOM_FALLBACK) != fallback)
 			continue;
-		int void_ = 0;
-		/* Sorted by start: no later hit can contain this one. */
-		for (size_t j = 0; j < m->n_hits && !void_ && m->hits[j].start <= h->start; j++) {
-			const struct hit *e = &m->hits[j];
-			struct atom_brief ea = brief[e->atom];
-			void_ = ea.kind == ATOM_EXCLUDE && ea.type == a.type &&
-				e->start <= h->start && h->end <= e->end;
-		}
-		if (void_)
+		/* Most texts hit no exclude of the type: no hits to look at. */
+		if ((exclude_types >> a.type & 1) && voided(m, h, a.type))
 			continue;
 		m->kept[kept++] = *h;
 		out->types |= 1ull << a.type;
@@ -793,10 +802,16 @@ static void decide(struct matcher *m, struct classification *out)
 		}
 		m->hits[j] = h;
 	}
+	uint64_t exclude_types = 0;
+	for (size_t i = 0; i < m->n_hits; i++) {
+		struct atom_brief a = m->c->brief[m->hits[i].atom];
+		if (a.kind == ATOM_EXCLUDE)
+			exclude_types |= 1ull << a.type;
+	}
 	/* Fallbacks count only when no include or severe pattern did. */
-	size_t kept = keep_hits(m, out, 0, &severe_types);
+	size_t kept = keep_hits(m, out, 0, exclude_types, &severe_types);
 	if (!out->types)
-		kept = keep_hits(m, out, 1, &severe_types);
+		kept = keep_hits(m, out, 1, exclude_types, &severe_types);
 	/* A type is dropped when a type it names in suppressed-by was hit:
 	 * judged on the types as kept, so the order of the types does not
 	 * matter. Its hits go too, so the primary type, the deciding rule
