@@ -74,6 +74,14 @@ static struct folded fold_n(const char *in, size_t len)
 		assert_int_equal(chars[k].cp, cp);
 	}
 	assert_int_equal(n_chars, k);
+	/* And with origin[] (a copy of its own, see textfold.c). */
+	uint32_t *origin2 = malloc((cap + 1) * sizeof(*origin2));
+	assert_non_null(origin2);
+	assert_int_equal(textfold_chars(in, len, again, origin2, NULL, chars, &n_chars), f.len);
+	assert_memory_equal(again, out, f.len);
+	assert_memory_equal(origin2, origin, (f.len + 1) * sizeof(*origin));
+	assert_int_equal(n_chars, k);
+	free(origin2);
 	free(again);
 	free(chars);
 	f.s = malloc(f.len + 1);
