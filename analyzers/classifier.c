@@ -23,6 +23,7 @@
  */
 #define KEY_BITS 21                 /* a code point fits in 21 bits */
 #define KEY_NONE 0x1FFFFFu          /* no code point there: above U+10FFFF */
+#define TEXT_END 0x1FFFFEu          /* the text's end: in no key either */
 #define SPLIT_OVER 8                /* longer triggers a pair starts before it is split */
 
 struct trigger_entry {
@@ -74,7 +75,7 @@ struct matcher {
 	pcre2_jit_stack *stack;
 	char *folded;
 	uint32_t *origin;
-	struct textfold_char *chars;   /* the folded text's, from textfold_chars() */
+	struct textfold_char *chars;   /* the folded text's, from textfold_chars(), then 2 TEXT_END */
 	size_t n_chars;
 	size_t cap;
 	/* Fix: these were fixed arrays of CLASSIFIER_MAX_HITS and hits past
@@ -699,6 +700,9 @@ static void scan(struct matcher *m, size_t len)
 		m->sig[b] = m->sig_gen;
 		m->sig64 |= 1ull << (b >> 4);
 	}
+	/* Two characters past the end that no key has: the last characters
+	 * need no test that a pair or a triple of them exists. */
+	m->chars[n] = m->chars[n + 1] = (struct textfold_char){TEXT_END, (uint32_t)len};
 	for (size_t k = 0; k < n; k++) {
 		uint32_t cp = ch[k].cp;
 		if (cp < 65536 ? !(c->bmp_bits[cp >> 3] & (1u << (cp & 7))) : !c->has_astral)
@@ -710,17 +714,15 @@ static void scan(struct matcher *m, size_t len)
 			if (b->count)
 				scan_bucket(m, b, s, i, len);
 		}
-		if (k + 1 < n) {
-			key = key_of(cp, ch[k + 1].cp, KEY_NONE);
-			if (key_maybe(c, key)) {
-				const struct bucket *b = find_bucket(c, key);
+		key = key_of(cp, ch[k + 1].cp, KEY_NONE);
+		if (key_maybe(c, key)) {
+			const struct bucket *b = find_bucket(c, key);
+			if (b->count)
+				scan_bucket(m, b, s, i, len);
+			if (b->split) {
+				b = find_bucket(c, key_of(cp, ch[k + 1].cp, ch[k + 2].cp));
 				if (b->count)
 					scan_bucket(m, b, s, i, len);
-				if (b->split && k + 2 < n) {
-					b = find_bucket(c, key_of(cp, ch[k + 1].cp, ch[k + 2].cp));
-					if (b->count)
-						scan_bucket(m, b, s, i, len);
-				}
 			}
 		}
 	}
