@@ -20,8 +20,10 @@
  *   with its line and reason, never passed on, never silently dropped. The
  *   record after a bad one is parsed normally.
  *
- * Unquoted lines, the bulk of any export, are split by the reader itself;
- * lines with a quote go through libcsv. Both give the same fields.
+ * Records of unquoted fields and of quoted fields with no CR inside, the
+ * bulk of any export, are split by the reader itself, also over lines when
+ * all of the record is in one chunk fed; the rest go through libcsv. Both
+ * give the same fields.
  *
  * Memory: fields handed to a callback are (pointer, length) pairs, NOT
  * NUL-terminated, valid only during that callback. The reader owns a buffer

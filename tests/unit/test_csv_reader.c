@@ -769,8 +769,9 @@ static void test_quoted_fields_byte_for_byte(void **state)
 	run_free(&run);
 }
 
-/* A record split in place has a span, up to its line end; one with a
- * field unescaped, or parsed by libcsv, has none. */
+/* A record split in place has a span, up to its line end, also when a
+ * quoted field goes on over lines; one with a field unescaped, or parsed by
+ * libcsv (a CRLF inside a quoted field), has none. */
 static void test_record_span(void **state)
 {
 	struct run run = {0};
@@ -787,9 +788,29 @@ static void test_record_span(void **state)
 	assert_string_equal(run.recs[0].span, "a,b,c");
 	assert_string_equal(run.recs[1].span, "1,\"x, y\",3");
 	assert_null(run.recs[2].span);
-	assert_null(run.recs[3].span);
+	assert_string_equal(run.recs[3].span, "\"l1\nl2\",5,6");
 	assert_string_equal(run.recs[4].span, "7,8,");
 	assert_string_equal(run.recs[5].span, "9,\"\",10");
+	run_free(&run);
+
+	/* Over lines: unescaped fields before and after the LF, a CRLF inside
+	 * (libcsv's), and the line numbers after them. */
+	parse_str("a,b\n"
+		  "\"x\"\"y\",\"p\nq\"\"r\nz\"\n"
+		  "\"c\r\nd\",e\r\n"
+		  "f,\"g\n\"\n",
+		  NULL, &run);
+	assert_int_equal(run.n_recs, 4);
+	assert_fields(&run.recs[1], "x\"y", "p\nq\"r\nz", NULL);
+	assert_null(run.recs[1].span);
+	assert_fields(&run.recs[2], "c\r\nd", "e", NULL);
+	assert_null(run.recs[2].span);
+	assert_fields(&run.recs[3], "f", "g\n", NULL);
+	assert_string_equal(run.recs[3].span, "f,\"g\n\"");
+	assert_int_equal(run.recs[1].line, 2);
+	assert_int_equal(run.recs[2].line, 5);
+	assert_int_equal(run.recs[3].line, 7);
+	assert_int_equal(run.lines, 8);
 	run_free(&run);
 }
 
