@@ -124,8 +124,14 @@ uint64_t rules_fingerprint(const struct rule_set *rs)
 		h = fnv_int(h, t->points);
 		h = fnv_int(h, t->severe_points);
 		h = fnv_str(h, t->platform);
-		h = fnv_int(h, (int)(t->suppressed_by & 0xffffffffu));
-		h = fnv_int(h, (int)(t->suppressed_by >> 32));
+		/* Only when set: a rule file without suppressed-by keeps the
+		 * fingerprint it had before the key existed, so the partials
+		 * of earlier nights still merge. */
+		if (t->suppressed_by) {
+			h = fnv_str(h, "suppressed-by");
+			h = fnv_int(h, (long long)(t->suppressed_by & 0xffffffffu));
+			h = fnv_int(h, (long long)(t->suppressed_by >> 32));
+		}
 	}
 	for (size_t i = 0; i < rs->n_atoms; i++) {
 		const struct rule_atom *a = &rs->atoms[i];
