@@ -141,22 +141,6 @@ static size_t pinyin_group(const unsigned char *s, size_t left)
 }
 
 /*
- * utf8_decode(), with the 3-byte sequences that cannot be overlong or a
- * surrogate (leads E1..EC, EE, EF: CJK punctuation, full-width forms)
- * decoded inline: they are most of what is neither ASCII nor an ideograph
- * (measured: 25 instructions a row fewer than a call each).
- */
-static inline size_t decode(const unsigned char *s, size_t left, uint32_t *cp)
-{
-	if (left >= 3 && s[0] >= 0xE1 && s[0] <= 0xEF && s[0] != 0xED &&
-	    (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-		*cp = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-		return 3;
-	}
-	return utf8_decode(s, left, cp);
-}
-
-/*
  * textfold_text() and textfold_chars(), chars[] written when list is set.
  * Always inlined, so that each caller has its copy with origin and list
  * constant when they are: the two tests of them for each character are
@@ -227,7 +211,7 @@ fold_text(const char *text, size_t len, char *out, uint32_t *origin, size_t *inv
 		}
 		if (i != run)
 			continue;
-		k = decode(s + i, len - i, &cp);
+		k = utf8_decode(s + i, len - i, &cp);
 		if (k == 0) {
 			/* One U+FFFD for the bad byte; resync on the next one. */
 			bad++;
