@@ -53,6 +53,7 @@ struct batch {
 
 struct agreement {
 	char *platform;
+	size_t platform_len;       /* kept: the lookup on every row compares it */
 	uint64_t total, agree;
 	uint64_t *by_primary;      /* n_types + 1, the last is other */
 };
@@ -150,7 +151,7 @@ static int platform_type_of(struct worker *w, const char *s, size_t len)
 static struct agreement *agreement_for(struct worker *w, const char *s, size_t len)
 {
 	for (size_t i = 0; i < w->n_agreement; i++)
-		if (strlen(w->agreement[i].platform) == len && !memcmp(w->agreement[i].platform, s, len))
+		if (w->agreement[i].platform_len == len && same_bytes(w->agreement[i].platform, s, len))
 			return &w->agreement[i];
 	struct agreement *a = realloc(w->agreement, (w->n_agreement + 1) * sizeof(*a));
 	if (!a)
@@ -158,6 +159,7 @@ static struct agreement *agreement_for(struct worker *w, const char *s, size_t l
 	w->agreement = a;
 	a = &w->agreement[w->n_agreement];
 	a->platform = strndup(s, len);
+	a->platform_len = len;
 	a->total = a->agree = 0;
 	a->by_primary = calloc(rules_type_count(w->run->rs) + 1, sizeof(*a->by_primary));
 	if (!a->platform || !a->by_primary) {
@@ -634,6 +636,19 @@ static void release(struct classify_run *r)
 	}
 }
 
+/* Summary rows: the most complaints first, then by platform type, the
+ * rows without one last. Not the order types were first met in: workers
+ * meet them in batches, so that order changed with -j. */
+static int by_complaints(const void *x, const void *y)
+{
+	const struct agreement *a = x, *b = y;
+	if (a->total != b->total)
+		return a->total > b->total ? -1 : 1;
+	if (!a->platform_len != !b->platform_len)
+		return a->platform_len ? -1 : 1;
+	return strcmp(a->platform, b->platform);
+}
+
 static int write_summary(struct classify_run *r)
 {
 	const struct rule_set *rs = r->rs;
@@ -649,7 +664,7 @@ static int write_summary(struct classify_run *r)
 		struct worker *w = &r->workers[i];
 		for (size_t k = 0; k < w->n_agreement; k++) {
 			struct agreement *src = &w->agreement[k];
-			struct agreement *dst = agreement_for(all, src->platform, strlen(src->platform));
+			struct agreement *dst = agreement_for(all, src->platform, src->platform_len);
 			if (!dst) {
 				free(names);
 				return -1;
@@ -671,6 +686,7 @@ static int write_summary(struct classify_run *r)
 		free(names);
 		return -1;
 	}
+	qsort(all->agreement, all->n_agreement, sizeof(*all->agreement), by_complaints);
 	for (size_t i = 0; i < all->n_agreement; i++) {
 		struct agreement *a = &all->agreement[i];
 		table_cstr(&t, a->platform[0] ? a->platform : "(none)");
