@@ -56,7 +56,6 @@ struct classifier {
 	size_t n_filters;
 	uint32_t *always;              /* atoms without a trigger */
 	size_t n_always;
-	uint8_t *jit;                  /* per atom: its code was JIT-compiled */
 	uint64_t *next_bits;           /* per atom, 4 words: its next[] by next_bit() */
 	/* Per atom, its type and kind, and per type, its priority: what
 	 * deciding a text reads of every hit, without a call to rules.c for
@@ -323,22 +322,18 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 	c->buckets = calloc(size, sizeof(*c->buckets));
 	c->entries = calloc(n_entries + 1, sizeof(*c->entries));
 	c->always = calloc(n + 1, sizeof(*c->always));
-	c->jit = calloc(n + 1, 1);
 	c->next_bits = calloc(4 * n + 4, sizeof(*c->next_bits));
 	c->brief = calloc(n + 1, sizeof(*c->brief));
 	c->priority = calloc(rules_type_count(rs) + 1, sizeof(*c->priority));
 	c->suppressed_by = calloc(rules_type_count(rs) + 1, sizeof(*c->suppressed_by));
 	fill = calloc(size, sizeof(*fill));
 	must_split = calloc(size, 1);
-	if (!c->buckets || !c->entries || !c->always || !c->jit || !c->next_bits || !c->brief ||
+	if (!c->buckets || !c->entries || !c->always || !c->next_bits || !c->brief ||
 	    !c->priority || !c->suppressed_by || !fill || !must_split)
 		goto oom;
 	for (size_t i = 0; i < n; i++) {
-		size_t jit_size = 0;
 		const struct rule_atom *a = rules_atom(rs, i);
 		c->brief[i] = (struct atom_brief){a->type, a->kind};
-		c->jit[i] = a->code && pcre2_pattern_info(a->code, PCRE2_INFO_JITSIZE, &jit_size) == 0 &&
-			    jit_size > 0;
 		for (uint8_t k = 0; k < a->n_next; k++) {
 			uint32_t b = next_bit(a->next[k]);
 			c->next_bits[4 * i + (b >> 6)] |= 1ull << (b & 63);
@@ -451,7 +446,6 @@ void classifier_free(struct classifier *c)
 	free(c->entries);
 	free(c->filters);
 	free(c->always);
-	free(c->jit);
 	free(c->next_bits);
 	free(c->brief);
 	free(c->priority);
@@ -556,7 +550,7 @@ static void run_atom(struct matcher *m, uint32_t ai, size_t len, size_t at, int 
 		 * JIT runs them. The folded text is valid UTF-8 by construction,
 		 * which is what makes the JIT's fast entry (no UTF check) safe;
 		 * it is worth having: most calls fail within a few bytes. */
-		int rc = m->c->jit[ai]
+		int rc = rules_atom_jit(m->c->rs, ai)
 			? pcre2_jit_match(a->code, s, len, off, 0, m->md, m->mctx)
 			: pcre2_match(a->code, s, len, off, PCRE2_NO_UTF_CHECK, m->md, m->mctx);
 		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||

@@ -1,6 +1,7 @@
 #include "analyzers/rules.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,6 +152,28 @@ int rules_only(struct rule_set *rs, const char *type_id)
 
 size_t rules_atom_count(const struct rule_set *rs) { return rs->n_atoms; }
 const struct rule_atom *rules_atom(const struct rule_set *rs, size_t i) { return &rs->atoms[i]; }
+
+int rules_atom_jit_compile(const struct rule_set *rs, size_t i)
+{
+	/* One lock for every rule set: pcre2_jit_compile() must not run twice
+	 * at once on one code, and a lock per atom would cost more than the
+	 * few hundred compiles a run makes. */
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct rule_atom *a = &rs->atoms[i];
+
+	pthread_mutex_lock(&lock);
+	uint8_t state = atomic_load_explicit(&a->jit, memory_order_relaxed);
+	if (state == ATOM_JIT_UNTRIED) {
+		size_t size = 0;
+		/* Without JIT the interpreter still gives the same answers. */
+		state = a->code && pcre2_jit_compile(a->code, PCRE2_JIT_COMPLETE) == 0 &&
+				pcre2_pattern_info(a->code, PCRE2_INFO_JITSIZE, &size) == 0 && size > 0
+			? ATOM_JIT_YES : ATOM_JIT_NO;
+		atomic_store_explicit(&a->jit, state, memory_order_release);
+	}
+	pthread_mutex_unlock(&lock);
+	return state == ATOM_JIT_YES;
+}
 
 int rules_type_find(const struct rule_set *rs, const char *id)
 {
@@ -970,8 +993,7 @@ static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, siz
 			atom_free(a);
 			return 0;  /* reported: not "out of memory" as well */
 		}
-		/* Without JIT the interpreter still gives the same answers. */
-		(void)pcre2_jit_compile(a->code, PCRE2_JIT_COMPLETE);
+		/* JIT-compiled on first use: rules_atom_jit(). */
 	}
 	rs->n_atoms++;
 	return 0;

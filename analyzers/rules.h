@@ -44,6 +44,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -96,7 +97,12 @@ struct rule_atom {
 	 * count of alternatives, then each as a length byte and its bytes. */
 	char *musts;
 	uint8_t n_musts;
+	/* enum atom_jit; see rules_atom_jit(). The one part of a loaded rule
+	 * set that changes, and only through that function. */
+	_Atomic uint8_t jit;
 };
+
+enum atom_jit { ATOM_JIT_UNTRIED, ATOM_JIT_YES, ATOM_JIT_NO };
 
 struct rule_set;
 
@@ -147,6 +153,24 @@ int rules_only(struct rule_set *rs, const char *type_id);
 
 size_t rules_atom_count(const struct rule_set *rs);
 const struct rule_atom *rules_atom(const struct rule_set *rs, size_t i);
+
+/*
+ * Whether atom i's code runs on PCRE2's JIT (pcre2_jit_match) rather than
+ * the interpreter. Loading does not JIT-compile: a run meets a few hundred
+ * of the built-in rules' thousands of alternatives, and compiling them all
+ * was half of every command's start-up. The first call for an atom
+ * compiles it, under a lock, so any thread may call this while others
+ * match other atoms; a thread must not run an atom's code before asking.
+ */
+int rules_atom_jit_compile(const struct rule_set *rs, size_t i);
+
+static inline int rules_atom_jit(const struct rule_set *rs, size_t i)
+{
+	uint8_t state = atomic_load_explicit(&rules_atom(rs, i)->jit, memory_order_acquire);
+	if (state == ATOM_JIT_UNTRIED)
+		return rules_atom_jit_compile(rs, i);
+	return state == ATOM_JIT_YES;
+}
 
 void rules_free(struct rule_set *rs);
 

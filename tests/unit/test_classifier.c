@@ -1091,9 +1091,15 @@ static void test_hits_and_origin(void **state)
 struct expected {
 	uint64_t types;
 	int primary, severe, points;
-	const struct rule_atom *decider;
+	long decider;             /* the deciding atom's index, -1: none */
 	size_t n_hits;
 };
+
+/* An atom's index in its rule set, so that two loads of the same rules compare. */
+static long atom_index(const struct rule_set *rs, const struct rule_atom *a)
+{
+	return a ? (long)(a - rules_atom(rs, 0)) : -1;
+}
 
 struct corpus {
 	char text[THREAD_TEXTS][256];
@@ -1103,6 +1109,7 @@ struct corpus {
 
 struct worker {
 	const struct classifier *c;
+	const struct rule_set *rs;
 	const struct corpus *corpus;
 	int backwards;
 	int mismatches, errors;
@@ -1127,16 +1134,22 @@ static void *work(void *arg)
 			const struct expected *e = &w->corpus->want[i];
 			w->mismatches += c.types != e->types || c.primary != e->primary ||
 					 c.severe != e->severe || c.points != e->points ||
-					 c.decider != e->decider || c.n_hits != e->n_hits;
+					 atom_index(w->rs, c.decider) != e->decider ||
+					 c.n_hits != e->n_hits;
 		}
 	matcher_free(m);
 	return NULL;
 }
 
+/*
+ * Two threads share a classifier whose atoms are JIT-compiled on first use
+ * (rules_atom_jit): they race to compile the same atoms, and must still
+ * agree with one thread on rules loaded apart.
+ */
 static void test_two_threads(void **state)
 {
 	(void)state;
-	struct fixture f = setup(RULES_SHOP, 0);
+	struct fixture one = setup(RULES_SHOP, 0), f = setup(RULES_SHOP, 0);
 	struct corpus *corpus = calloc(1, sizeof(*corpus));
 	int hit = 0;
 
@@ -1144,14 +1157,17 @@ static void test_two_threads(void **state)
 	for (int i = 0; i < THREAD_TEXTS; i++) {
 		corpus->len[i] = random_text(corpus->text[i], sizeof(corpus->text[i]));
 		struct classification c;
-		assert_int_equal(classify_text(f.m, corpus->text[i], corpus->len[i], &c), 0);
+		assert_int_equal(classify_text(one.m, corpus->text[i], corpus->len[i], &c), 0);
 		corpus->want[i] = (struct expected){c.types, c.primary, c.severe, c.points,
-						     c.decider, c.n_hits};
+						     atom_index(one.rs, c.decider), c.n_hits};
 		hit += c.types != 0;
 	}
 	assert_true(hit > THREAD_TEXTS / 4);  /* the corpus exercises the rules */
+	/* Loading compiled no atom for the JIT: the threads do. */
+	for (size_t i = 0; i < rules_atom_count(f.rs); i++)
+		assert_int_equal(rules_atom(f.rs, i)->jit, ATOM_JIT_UNTRIED);
 
-	struct worker w[2] = {{f.c, corpus, 0, 0, 0}, {f.c, corpus, 1, 0, 0}};
+	struct worker w[2] = {{f.c, f.rs, corpus, 0, 0, 0}, {f.c, f.rs, corpus, 1, 0, 0}};
 	pthread_t th[2];
 	for (int i = 0; i < 2; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
@@ -1161,7 +1177,18 @@ static void test_two_threads(void **state)
 		assert_int_equal(w[i].errors, 0);
 		assert_int_equal(w[i].mismatches, 0);
 	}
+	/* Every atom that ran was compiled, on the JIT where PCRE2 has one. */
+	uint32_t has_jit = 0;
+	size_t on_jit = 0;
+	pcre2_config(PCRE2_CONFIG_JIT, &has_jit);
+	for (size_t i = 0; i < rules_atom_count(f.rs); i++) {
+		uint8_t jit = rules_atom(f.rs, i)->jit;
+		assert_true(jit == rules_atom(one.rs, i)->jit);
+		on_jit += jit == ATOM_JIT_YES;
+	}
+	assert_true(has_jit ? on_jit > 0 : on_jit == 0);
 	free(corpus);
+	teardown(&one);
 	teardown(&f);
 }
 
