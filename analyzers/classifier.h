@@ -17,7 +17,9 @@
  *     void (negation: 没有质量问题);
  *  4. the types with a hit left are the text's types; the primary type is
  *     the one of highest priority (ties: the earliest hit); the rule that
- *     decided is the primary type's earliest hit.
+ *     decided is the primary type's earliest hit. Only the earliest hit of
+ *     a type can decide, so a pattern that could only add a later one is
+ *     not run unless asked (matcher_want_all_hits).
  * A pattern that exceeds the match limit is skipped for that text and
  * reported in the result (never a hang, never an abort).
  */
@@ -54,7 +56,9 @@ struct classification {
 	size_t invalid;        /* invalid UTF-8 sequences replaced */
 	size_t limited;        /* patterns skipped at the match limit */
 	const struct rule_atom *limited_atom;
-	/* For --explain: surviving hits, in text order, and the folded text. */
+	/* For --explain: surviving hits, in text order, and the folded text.
+	 * Every hit only after matcher_want_all_hits(); otherwise a type's
+	 * hits after its first may be missing (see there). */
 	const struct hit *hits;
 	size_t n_hits;
 	const char *folded;
@@ -75,6 +79,21 @@ void matcher_free(struct matcher *m);
 /* Makes classify_text() fill in the result's origin[] (for --explain);
  * it costs a store per byte, so it is off by default. */
 void matcher_want_origin(struct matcher *m);
+
+/*
+ * Makes the result's hits list every hit. By default a pattern that can
+ * only add a later hit to a type already hit is not run: an include
+ * pattern anchored at a trigger after the type's earliest include hit
+ * (at the same position, after it in the rules' order). The types, the
+ * primary type, the deciding rule and the points are the same either way:
+ * when an exclude of the type hit, which might void the earliest hit, the
+ * patterns passed over are run after all. (Either way an anchored exclude
+ * runs only where a hit of its type starts at or after it: elsewhere it
+ * can void nothing.) A pattern not run cannot reach the match limit, so
+ * `limited` counts only the patterns that ran. On make bench's complaints
+ * the two halve the PCRE2 runs.
+ */
+void matcher_want_all_hits(struct matcher *m);
 
 /*
  * Classifies text[0..len). The result's pointers stay valid until the next

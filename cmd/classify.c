@@ -585,8 +585,10 @@ static int start_workers(struct classify_run *r, size_t n)
 		w->m = matcher_new(r->classifier, r->match_limit);
 		if (!w->m)
 			return -1;
-		if (r->explain)
+		if (r->explain) {
 			matcher_want_origin(w->m);
+			matcher_want_all_hits(w->m);
+		}
 	}
 	for (size_t i = 0; r->threaded && i < r->n_workers; i++)
 		if (pthread_create(&r->workers[i].thread, NULL, worker_main, &r->workers[i]) != 0) {

@@ -138,6 +138,8 @@ static int rules_explain(int argc, char **argv)
 		return EXIT_DATA;
 	}
 	struct matcher *m = matcher_new(rf.classifier, 0);
+	if (m)
+		matcher_want_all_hits(m);  /* it lists them */
 	for (size_t i = 0; m && i < n; i++) {
 		if (strcmp(texts[i], "-")) {
 			explain_one(m, rf.rs, texts[i], strlen(texts[i]));

@@ -182,7 +182,8 @@ static const char *snippet_text(const char *name)
 struct fixture {
 	struct rule_set *rs;
 	struct classifier *c;
-	struct matcher *m;
+	struct matcher *m;       /* with every hit (matcher_want_all_hits) */
+	struct matcher *fast;    /* as classify runs: a type's later hits left out */
 };
 
 static void on_error(void *ctx, const struct error *e)
@@ -203,13 +204,17 @@ static struct fixture setup(const char *rules, uint32_t match_limit)
 	assert_non_null(f.c);
 	assert_ptr_equal(classifier_rules(f.c), f.rs);
 	f.m = matcher_new(f.c, match_limit);
+	f.fast = matcher_new(f.c, match_limit);
 	assert_non_null(f.m);
+	assert_non_null(f.fast);
+	matcher_want_all_hits(f.m);
 	return f;
 }
 
 static void teardown(struct fixture *f)
 {
 	matcher_free(f->m);
+	matcher_free(f->fast);
 	classifier_free(f->c);
 	rules_free(f->rs);
 }
@@ -401,22 +406,35 @@ static struct ref_result ref_classify(struct ref *r, const char *s, size_t len)
 
 /*
  * 1 if the classifier agrees with the reference on raw text, 0 if not (and
- * prints why), 2 if either gave up at the match limit.
+ * prints why), 2 if either gave up at the match limit. The matcher with
+ * every hit must find the reference's hits; the one that leaves a type's
+ * later hits out, its answer.
  */
-static int agrees(struct matcher *m, struct ref *r, const char *text, size_t len)
+static int agrees(struct fixture *f, struct ref *r, const char *text, size_t len)
 {
-	struct classification c;
-	if (classify_text(m, text, len, &c) < 0)
+	struct classification c, fast;
+	if (classify_text(f->fast, text, len, &fast) < 0 ||
+	    classify_text(f->m, text, len, &c) < 0)
 		return 0;
 	struct ref_result want = ref_classify(r, c.folded, c.folded_len);
-	if (want.limited || c.limited)
+	if (want.limited || c.limited || fast.limited)
 		return 2;
 	int ok = c.types == want.types && c.suppressed == want.suppressed &&
 		 c.primary == want.primary &&
 		 c.severe == want.severe && c.points == want.points &&
 		 c.penalty_type == want.penalty_type && c.decider == want.decider &&
 		 c.n_hits == want.n_kept && c.limited == 0 &&
-		 !memcmp(c.hits, r->kept, want.n_kept * sizeof(*c.hits));
+		 !memcmp(c.hits, r->kept, want.n_kept * sizeof(*c.hits)) &&
+		 fast.types == want.types && fast.suppressed == want.suppressed &&
+		 fast.primary == want.primary && fast.severe == want.severe &&
+		 fast.points == want.points && fast.penalty_type == want.penalty_type &&
+		 fast.decider == want.decider && fast.n_hits <= c.n_hits;
+	if (!ok)
+		print_error("  without later hits: types %#llx suppressed %#llx primary %d "
+			    "severe %d points %d penalty %d decider %s hits %zu\n",
+			    (unsigned long long)fast.types, (unsigned long long)fast.suppressed,
+			    fast.primary, fast.severe, fast.points, fast.penalty_type,
+			    fast.decider ? fast.decider->pattern : "-", fast.n_hits);
 	if (!ok) {
 		print_error("text \"%.*s\" folded \"%.*s\":\n", (int)len, text, (int)c.folded_len,
 			    c.folded);
@@ -502,7 +520,7 @@ static void test_property_against_reference(void **state)
 	for (int i = 0; i < n && failures < 5; i++) {
 		size_t len = random_text(text, sizeof(text));
 		/* These rules never come near the match limit. */
-		if (agrees(f.m, &r, text, len) != 1)
+		if (agrees(&f, &r, text, len) != 1)
 			failures++;
 	}
 	/* The rule sets of the targeted tests too. */
@@ -525,7 +543,7 @@ static void test_property_against_reference(void **state)
 			"质量很差", "质量", "我很差", "我差", "xA", "xb", "xd", "退款很慢", "没收",
 		};
 		for (size_t e = 0; e < sizeof(edges) / sizeof(edges[0]); e++)
-			failures += agrees(g.m, &gr, edges[e], strlen(edges[e])) != 1;
+			failures += agrees(&g, &gr, edges[e], strlen(edges[e])) != 1;
 		for (int i = 0; i < n / 4 && failures < 5; i++) {
 			size_t len = 0, count = (size_t)(rng() % 8);
 			for (size_t w = 0; w < count; w++) {
@@ -533,7 +551,7 @@ static void test_property_against_reference(void **state)
 				memcpy(text + len, p, strlen(p));
 				len += strlen(p);
 			}
-			if (agrees(g.m, &gr, text, len) != 1)
+			if (agrees(&g, &gr, text, len) != 1)
 				failures++;
 		}
 		ref_release(&gr);
@@ -662,7 +680,7 @@ static void test_property_random_rules(void **state)
 		for (int i = 0; i < 250 && failures < 5; i++) {
 			char text[512];
 			size_t tlen = random_text(text, sizeof(text));
-			int ok = agrees(f.m, &r, text, tlen);
+			int ok = agrees(&f, &r, text, tlen);
 			if (!ok) {
 				print_error("rules:\n%s", rules);
 				failures++;
@@ -698,7 +716,7 @@ static void test_reference_edge_texts(void **state)
 
 	ref_init(&r, f.rs, 0);
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		failures += agrees(f.m, &r, texts[i], strlen(texts[i])) != 1;
+		failures += agrees(&f, &r, texts[i], strlen(texts[i])) != 1;
 	ref_release(&r);
 	teardown(&f);
 	assert_int_equal(failures, 0);
@@ -813,6 +831,71 @@ static void test_exclude_voids_only_inside_same_type(void **state)
 	assert_int_equal(c.types, bit(&f, "quality"));
 	c = classify(&f, "没有质量");
 	assert_int_equal(c.types, 0);
+	teardown(&f);
+}
+
+/*
+ * A pattern that could only add a later hit to a type already hit is not
+ * run, unless an exclude of the type hit: then the earliest hit may be
+ * void and a later one decide.
+ */
+static void test_later_hits_left_out(void **state)
+{
+	(void)state;
+	struct fixture f = setup("[q]\npriority = 10\ninclude = 质量.?差\ninclude = 质量.?不好\n"
+				 "exclude = 没有质量.?差\n"
+				 "[s]\npriority = 20\ninclude = 发货.?慢\n", 0);
+	struct classification all, fast;
+	const char *text = "质量差，质量不好";
+
+	assert_int_equal(classify_text(f.m, text, strlen(text), &all), 0);
+	assert_int_equal(all.n_hits, 2);
+	assert_int_equal(classify_text(f.fast, text, strlen(text), &fast), 0);
+	assert_int_equal(fast.n_hits, 1);
+	assert_int_equal(fast.types, bit(&f, "q"));
+	assert_string_equal(fast.decider->pattern, "质量.?差");
+
+	/* The first hit is void: the one passed over decides. */
+	text = "没有质量差，质量不好";
+	assert_int_equal(classify_text(f.fast, text, strlen(text), &fast), 0);
+	assert_int_equal(fast.types, bit(&f, "q"));
+	assert_string_equal(fast.decider->pattern, "质量.?不好");
+	assert_int_equal(classify_text(f.m, text, strlen(text), &all), 0);
+	assert_int_equal(all.n_hits, fast.n_hits);
+
+	/* Both hits void, each by its own exclude: the second exclude comes
+	 * after the only hit the scan found, so it runs only once the hit
+	 * passed over is found. */
+	teardown(&f);
+	f = setup("[q]\ninclude = 质量.?差\ninclude = 质量.?不好\n"
+		  "exclude = 没有质量.?差\nexclude = 并非质量.?不好\n", 0);
+	text = "没有质量差，并非质量不好";
+	assert_int_equal(classify_text(f.m, text, strlen(text), &all), 0);
+	assert_int_equal(all.types, 0);
+	assert_int_equal(classify_text(f.fast, text, strlen(text), &fast), 0);
+	assert_int_equal(fast.types, 0);
+	teardown(&f);
+	f = setup("[q]\npriority = 10\ninclude = 质量.?差\ninclude = 质量.?不好\n"
+		  "exclude = 没有质量.?差\n"
+		  "[s]\npriority = 20\ninclude = 发货.?慢\n", 0);
+
+	/* Another type's hits are its own: s is run and decides. */
+	text = "质量差，发货太慢，质量不好";
+	assert_int_equal(classify_text(f.fast, text, strlen(text), &fast), 0);
+	assert_int_equal(fast.types, bit(&f, "q") | bit(&f, "s"));
+	assert_string_equal(fast.decider->pattern, "发货.?慢");
+	assert_int_equal(fast.n_hits, 2);
+	teardown(&f);
+
+	/* Two hits at one place: the pattern first in the rules decides,
+	 * though the scan meets the other first (its trigger is shorter). */
+	f = setup("[t]\ninclude = 甲乙.?丙\ninclude = 甲.{0,3}丁\n", 0);
+	text = "甲乙丙丁";
+	assert_int_equal(classify_text(f.m, text, strlen(text), &all), 0);
+	assert_int_equal(classify_text(f.fast, text, strlen(text), &fast), 0);
+	assert_int_equal(all.n_hits, 2);
+	assert_string_equal(all.decider->pattern, "甲乙.?丙");
+	assert_string_equal(fast.decider->pattern, "甲乙.?丙");
 	teardown(&f);
 }
 
@@ -1123,6 +1206,7 @@ static void *work(void *arg)
 		w->errors++;
 		return NULL;
 	}
+	matcher_want_all_hits(m);  /* as the expectations were made */
 	for (int round = 0; round < 3; round++)
 		for (int k = 0; k < THREAD_TEXTS; k++) {
 			int i = w->backwards ? THREAD_TEXTS - 1 - k : k;
@@ -1309,6 +1393,7 @@ int main(void)
 		cmocka_unit_test(test_types_primary_decider),
 		cmocka_unit_test(test_priority_ties_earliest_hit),
 		cmocka_unit_test(test_exclude_voids_only_inside_same_type),
+		cmocka_unit_test(test_later_hits_left_out),
 		cmocka_unit_test(test_fallback),
 		cmocka_unit_test(test_suppressed_by),
 		cmocka_unit_test(test_severe),
