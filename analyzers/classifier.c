@@ -90,6 +90,10 @@ struct matcher {
 	int all_hits;
 	uint64_t include_types;
 	struct hit first_include[RULES_MAX_TYPES];
+	/* For run_held: the types with a hit other than an exclude, each's
+	 * last such hit's start, and the types with an exclude hit. */
+	uint64_t hit_types, excluded_types;
+	uint32_t last_start[RULES_MAX_TYPES];
 	/* Anchored runs held back to the end of the scan, in scan order (see
 	 * run_held): includes passed over, and every exclude. */
 	struct held { uint32_t atom, at, done; } *held;
@@ -560,10 +564,18 @@ static inline void add_hit(struct matcher *m, uint32_t atom, size_t start, size_
 	struct hit h = {atom, (uint32_t)start, (uint32_t)end};
 	m->hits[m->n_hits++] = h;
 	struct atom_brief b = m->c->brief[atom];
+	uint64_t bit = 1ull << b.type;
+	if (b.kind == ATOM_EXCLUDE) {
+		m->excluded_types |= bit;
+		return;
+	}
+	if (!(m->hit_types & bit) || h.start > m->last_start[b.type])
+		m->last_start[b.type] = h.start;
+	m->hit_types |= bit;
 	if (b.kind == ATOM_INCLUDE &&
-	    (!(m->include_types >> b.type & 1) || hit_before(&h, m->first_include[b.type].start,
-							      m->first_include[b.type].atom))) {
-		m->include_types |= 1ull << b.type;
+	    (!(m->include_types & bit) || hit_before(&h, m->first_include[b.type].start,
+						      m->first_include[b.type].atom))) {
+		m->include_types |= bit;
 		m->first_include[b.type] = h;
 	}
 }
@@ -744,32 +756,18 @@ static void scan_bucket(struct matcher *m, const struct bucket *b, const unsigne
 static uint64_t run_held_excludes(struct matcher *m, size_t len)
 {
 	const struct atom_brief *brief = m->c->brief;
-	uint32_t last[RULES_MAX_TYPES];
-	uint64_t hit_types = 0, excluded = 0;
 
-	for (size_t j = 0; j < m->n_hits; j++) {
-		const struct hit *h = &m->hits[j];
-		struct atom_brief b = brief[h->atom];
-		if (b.kind == ATOM_EXCLUDE)
-			continue;
-		if (!(hit_types >> b.type & 1) || h->start > last[b.type])
-			last[b.type] = h->start;
-		hit_types |= 1ull << b.type;
-	}
 	for (size_t j = 0; j < m->n_held; j++) {
 		struct held *r = &m->held[j];
 		struct atom_brief b = brief[r->atom];
-		if (r->done || b.kind != ATOM_EXCLUDE || !(hit_types >> b.type & 1) ||
-		    r->at > last[b.type])
+		if (r->done || b.kind != ATOM_EXCLUDE || !(m->hit_types >> b.type & 1) ||
+		    r->at > m->last_start[b.type])
 			continue;
 		r->done = 1;
 		if (m->gen[r->atom] != m->text_gen || r->at >= m->last_end[r->atom])
 			run_atom(m, r->atom, len, r->at, 1);
 	}
-	for (size_t j = 0; j < m->n_hits; j++)
-		if (brief[m->hits[j].atom].kind == ATOM_EXCLUDE)
-			excluded |= 1ull << brief[m->hits[j].atom].type;
-	return excluded;
+	return m->excluded_types;
 }
 
 /*
@@ -1019,7 +1017,7 @@ int classify_text(struct matcher *m, const char *text, size_t len,
 	memset(m->folded + n, 0, FOLD_PAD);
 	m->n_hits = 0;
 	m->oom = 0;
-	m->include_types = 0;
+	m->include_types = m->hit_types = m->excluded_types = 0;
 	m->n_held = 0;
 	if (++m->text_gen == 0) {
 		memset(m->gen, 0, rules_atom_count(m->c->rs) * sizeof(*m->gen));
