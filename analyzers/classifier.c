@@ -586,6 +586,24 @@ static inline void add_hit(struct matcher *m, uint32_t atom, size_t start, size_
 	}
 }
 
+/*
+ * Whether position at lies inside atom ai's previous hit in this text.
+ * Fix: a trigger there starts no new hit. Hits are PCRE2's left-to-right,
+ * non-overlapping matches for every atom, as for atoms run over the whole
+ * text; overlapping hits (literal "aa" at 1 and 2 of "xaaa") could escape
+ * an exclude that voids the non-overlapping ones, so results depended on
+ * how a trigger was found.
+ */
+static inline int inside_last_hit(const struct matcher *m, uint32_t ai, size_t at)
+{
+	return m->seen[ai].gen == m->text_gen && at < m->seen[ai].last_end;
+}
+
+static inline void set_last_hit(struct matcher *m, uint32_t ai, size_t end)
+{
+	m->seen[ai] = (struct seen){m->text_gen, (uint32_t)end};
+}
+
 /* Holds an anchored run back to the end of the scan (see run_held). */
 static void hold(struct matcher *m, uint32_t atom, size_t at)
 {
@@ -630,8 +648,7 @@ static void run_atom(struct matcher *m, uint32_t ai, size_t len, size_t at, int 
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
 		add_hit(m, ai, ov[0], ov[1]);
 		if (anchored) {
-			m->seen[ai].last_end = (uint32_t)ov[1];
-			m->seen[ai].gen = m->text_gen;
+			set_last_hit(m, ai, ov[1]);
 			return;
 		}
 		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
@@ -693,20 +710,13 @@ static int filter_pass(const uint16_t *f, const uint8_t *sig, uint8_t gen)
 static void trigger_hit(struct matcher *m, const struct trigger_entry *e, size_t i, size_t len)
 {
 	uint32_t ai = e->atom;
-	/* Fix: a trigger inside this atom's previous hit starts no new one.
-	 * Hits are PCRE2's left-to-right, non-overlapping matches for every
-	 * atom, as for atoms run over the whole text; overlapping hits
-	 * (literal "aa" at 1 and 2 of "xaaa") could escape an exclude that
-	 * voids the non-overlapping ones, so results depended on how a
-	 * trigger was found. */
-	if (m->seen[ai].gen == m->text_gen && i < m->seen[ai].last_end)
+	if (inside_last_hit(m, ai, i))
 		return;
 	if (e->filter && !filter_pass(m->c->filters + e->filter, m->sig, m->sig_gen))
 		return;
 	if (e->literal) {
 		add_hit(m, ai, i, i + e->len);
-		m->seen[ai].last_end = (uint32_t)(i + e->len);
-		m->seen[ai].gen = m->text_gen;
+		set_last_hit(m, ai, i + e->len);
 	} else if (e->anchored) {
 		/* Most triggers are followed by the wrong character: say no
 		 * before PCRE2 is asked. */
@@ -750,13 +760,19 @@ static void scan_bucket(struct matcher *m, const struct bucket *b, const unsigne
 	}
 }
 
+/* Runs a held run as the scan would have run it then (see trigger_hit). */
+static void run_held_one(struct matcher *m, struct held *r, size_t len)
+{
+	r->done = 1;
+	if (!inside_last_hit(m, r->atom, r->at))
+		run_atom(m, r->atom, len, r->at, 1);
+}
+
 /*
  * Runs the held excludes that may contain a hit of their type: those
  * starting at or before its last hit's start (an anchored exclude's match
- * starts where it is run, and voids only hits inside it). In scan order,
- * each atom's runs as the scan would have made them: a trigger inside its
- * previous hit starts none (see trigger_hit). Returns the types with an
- * exclude hit.
+ * starts where it is run, and voids only hits inside it), in scan order.
+ * Returns the types with an exclude hit.
  */
 static uint64_t run_held_excludes(struct matcher *m, size_t len)
 {
@@ -768,9 +784,7 @@ static uint64_t run_held_excludes(struct matcher *m, size_t len)
 		if (r->done || b.kind != ATOM_EXCLUDE || !(m->hit_types >> b.type & 1) ||
 		    r->at > m->last_start[b.type])
 			continue;
-		r->done = 1;
-		if (m->seen[r->atom].gen != m->text_gen || r->at >= m->seen[r->atom].last_end)
-			run_atom(m, r->atom, len, r->at, 1);
+		run_held_one(m, r, len);
 	}
 	return m->excluded_types;
 }
@@ -792,10 +806,8 @@ static void run_held(struct matcher *m, size_t len)
 		struct atom_brief b = m->c->brief[r->atom];
 		if (b.kind != ATOM_INCLUDE || !(excluded >> b.type & 1))
 			continue;
-		r->done = 1;
+		run_held_one(m, r, len);
 		ran = 1;
-		if (m->seen[r->atom].gen != m->text_gen || r->at >= m->seen[r->atom].last_end)
-			run_atom(m, r->atom, len, r->at, 1);
 	}
 	if (ran)
 		run_held_excludes(m, len);
@@ -926,16 +938,10 @@ static void decide(struct matcher *m, struct classification *out)
 		}
 		m->hits[j] = h;
 	}
-	uint64_t exclude_types = 0;
-	for (size_t i = 0; i < m->n_hits; i++) {
-		struct atom_brief a = m->c->brief[m->hits[i].atom];
-		if (a.kind == ATOM_EXCLUDE)
-			exclude_types |= 1ull << a.type;
-	}
 	/* Fallbacks count only when no include or severe pattern did. */
-	size_t kept = keep_hits(m, out, 0, exclude_types, &severe_types);
+	size_t kept = keep_hits(m, out, 0, m->excluded_types, &severe_types);
 	if (!out->types)
-		kept = keep_hits(m, out, 1, exclude_types, &severe_types);
+		kept = keep_hits(m, out, 1, m->excluded_types, &severe_types);
 	/* A type is dropped when a type it names in suppressed-by was hit:
 	 * judged on the types as kept, so the order of the types does not
 	 * matter. Its hits go too, so the primary type, the deciding rule

@@ -944,8 +944,10 @@ static int add_atom(struct loader *ld, enum atom_kind kind, const char *alt, siz
 	a->file = rs->names[rs->n_names - 1];
 	a->line = ld->line;
 	a->pattern = pattern;
-	if (asprintf(&a->where, "%s:%u", a->file, a->line) < 0)
+	int where_len = asprintf(&a->where, "%s:%u", a->file, a->line);
+	if (where_len < 0)
 		a->where = NULL;
+	a->where_len = where_len < 0 ? 0 : (size_t)where_len;
 	a->literal = (uint8_t)whole;
 	a->anchored = (uint8_t)anchored;
 	if (tn) {

@@ -79,6 +79,7 @@ struct rule_atom {
 	const char *file;        /* rule file name (owned by the rule set) */
 	uint32_t line;
 	char *where;             /* "FILE:LINE", for output */
+	size_t where_len;        /* its length: classify writes it on every row */
 	char *pattern;           /* folded pattern of this alternative */
 	pcre2_code *code;        /* NULL for literal atoms */
 	char *trigger;           /* folded, lower-case; NULL: run on every text */

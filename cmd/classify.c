@@ -274,7 +274,7 @@ static int classify_row(struct worker *w, struct batch *b, size_t i)
 		table_int(&b->out, 0);
 	}
 	if (c.decider && c.decider->where)
-		table_cstr(&b->out, c.decider->where);
+		table_str(&b->out, c.decider->where, c.decider->where_len);
 	else
 		table_null(&b->out);
 	if (platform && plen) {
