@@ -46,3 +46,13 @@ vals = [index.get(p, 0) for p in range(first, last + 1)]
 for i in range(0, len(vals), 16):
     print("\t" + ", ".join(str(v) for v in vals[i:i + 16]) + ",")
 print("};\n")
+# Most characters of a text have no mapping: a bit each, 3.4 KiB, tells so
+# without touching the 49 KiB of pages.
+bits = [0] * ((HI - LO + 64) // 64)
+for c in pairs:
+    bits[(c - LO) >> 6] |= 1 << ((c - LO) & 63)
+print("/* Bit cp - U+%04X: whether cp has a mapping. */" % LO)
+print("const uint64_t hanzi_t2s_mapped[%d] = {" % len(bits))
+for i in range(0, len(bits), 4):
+    print("\t" + ", ".join("0x%016xull" % v for v in bits[i:i + 4]) + ",")
+print("};")

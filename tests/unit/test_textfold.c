@@ -505,11 +505,33 @@ static void test_t2s_is_a_fixed_point(void **state)
 	assert_int_equal(hanzi_to_simplified(0x85B4), 0x82CE);  /* 薴 -> 苎 */
 }
 
+/* The bit that lets most characters skip the pages is set exactly for the
+ * code points the pages map: a bit missing would leave a traditional
+ * character unfolded. */
+static void test_t2s_bits_match_pages(void **state)
+{
+	(void)state;
+	size_t mapped = 0;
+	for (uint32_t cp = HANZI_T2S_FIRST; cp <= HANZI_T2S_LAST; cp++) {
+		unsigned page = hanzi_t2s_index[(cp >> 8) - (HANZI_T2S_FIRST >> 8)];
+		int in_pages = page && hanzi_t2s_pages[page - 1][cp & 0xff];
+		uint32_t k = cp - HANZI_T2S_FIRST;
+		int bit = hanzi_t2s_mapped[k >> 6] >> (k & 63) & 1;
+		if (in_pages != bit) {
+			print_error("U+%04X: pages %d, bit %d\n", (unsigned)cp, in_pages, bit);
+			fail();
+		}
+		mapped += bit;
+	}
+	assert_int_equal(mapped, 2956);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_traditional_to_simplified),
 		cmocka_unit_test(test_t2s_is_a_fixed_point),
+		cmocka_unit_test(test_t2s_bits_match_pages),
 		cmocka_unit_test(test_fullwidth_ascii),
 		cmocka_unit_test(test_ascii_lower_case),
 		cmocka_unit_test(test_pinyin_dropped),
