@@ -47,8 +47,10 @@ struct bucket {
 
 struct classifier {
 	const struct rule_set *rs;
-	uint8_t bmp_bits[65536 / 8];   /* first code points of triggers, BMP */
-	uint8_t single_bits[65536 / 8]; /* those with a key of their own: no hash */
+	/* Per 8 BMP code points, bits of those that start a trigger, and of
+	 * those with a key of their own (no hash): side by side, so that a
+	 * character's two tests are one cache miss, not two. */
+	struct cp_bits { uint8_t starts, single; } bmp_bits[65536 / 8];
 	uint8_t key_bits[65536 / 8];   /* a filter on keys: bit hash & 0xffff */
 	struct bucket *buckets;        /* open addressing on key */
 	uint32_t n_buckets_mask;
@@ -392,7 +394,7 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 		}
 		uint32_t cp = (uint32_t)(keys[0] & KEY_NONE);
 		if (cp < 65536)
-			c->bmp_bits[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+			c->bmp_bits[cp >> 3].starts |= (uint8_t)(1u << (cp & 7));
 		else
 			c->has_astral = 1;
 	}
@@ -411,7 +413,7 @@ struct classifier *classifier_new(const struct rule_set *rs, struct error *err)
 			uint32_t cp = (uint32_t)(keys[k] & KEY_NONE);
 			mark_key(c, keys[k]);
 			if (keys[k] == key_of(cp, KEY_NONE, KEY_NONE) && cp < 65536)
-				c->single_bits[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+				c->bmp_bits[cp >> 3].single |= (uint8_t)(1u << (cp & 7));
 			if (b->split && key3s[k] != keys[k]) {
 				b = find_bucket(c, key3s[k]);
 				b->key = key3s[k];
@@ -839,11 +841,11 @@ static void scan(struct matcher *m, size_t len)
 	m->chars[n] = m->chars[n + 1] = (struct textfold_char){TEXT_END, (uint32_t)len};
 	for (size_t k = 0; k < n; k++) {
 		uint32_t cp = ch[k].cp;
-		if (cp < 65536 ? !(c->bmp_bits[cp >> 3] & (1u << (cp & 7))) : !c->has_astral)
+		if (cp < 65536 ? !(c->bmp_bits[cp >> 3].starts >> (cp & 7) & 1) : !c->has_astral)
 			continue;
 		size_t i = ch[k].at;
 		uint64_t key = key_of(cp, KEY_NONE, KEY_NONE);
-		if (cp < 65536 ? c->single_bits[cp >> 3] >> (cp & 7) & 1 : key_maybe(c, key)) {
+		if (cp < 65536 ? c->bmp_bits[cp >> 3].single >> (cp & 7) & 1 : key_maybe(c, key)) {
 			const struct bucket *b = find_bucket(c, key);
 			if (b->count)
 				scan_bucket(m, b, s, i, len);
