@@ -24,6 +24,8 @@
 
 #include <zlib.h>
 
+#include "formats/crc32.h"
+
 /*
  * 1 MiB reads keep syscalls rare (one per MiB of compressed input, some
  * 4 MiB of text) and give inflate long stretches in its fast loop.
@@ -126,6 +128,12 @@ struct zlib_dec {
 	struct input *in;
 	int in_member;      /* inside a member: running out of input is truncation */
 	uint64_t members;
+	/* zlib's own check of a member's trailer is off (inflateValidate), as
+	 * its CRC-32 is slower than crc32_update(): the member's CRC and
+	 * length so far, and the last 8 bytes consumed before the read buffer
+	 * was last refilled, where a trailer may have begun. */
+	uint32_t crc, size;
+	unsigned char before[8];
 };
 
 static void *zlib_open(struct input *in, struct error *err)
@@ -144,6 +152,8 @@ static void *zlib_open(struct input *in, struct error *err)
 		free(d);
 		return NULL;
 	}
+	/* Kept by inflateReset() for the members after the first. */
+	inflateValidate(&d->z, 0);
 	d->z.next_in = in->buf;
 	d->z.avail_in = (uInt)in->len;
 	return d;
@@ -185,8 +195,15 @@ static int zlib_refill(struct zlib_dec *d, struct error *err)
 {
 	struct input *in = d->in;
 	size_t keep = d->z.avail_in;
+	size_t used = (size_t)(d->z.next_in - in->buf);
 	ssize_t n;
 
+	if (used >= sizeof(d->before)) {
+		memcpy(d->before, d->z.next_in - sizeof(d->before), sizeof(d->before));
+	} else if (used) {
+		memmove(d->before, d->before + used, sizeof(d->before) - used);
+		memcpy(d->before + sizeof(d->before) - used, in->buf, used);
+	}
 	if (keep)
 		memmove(in->buf, d->z.next_in, keep);
 	n = input_fill(in, keep, err);
@@ -194,6 +211,32 @@ static int zlib_refill(struct zlib_dec *d, struct error *err)
 		return -1;
 	d->z.next_in = in->buf;
 	d->z.avail_in = (uInt)(keep + (size_t)n);
+	return 0;
+}
+
+/*
+ * At the end of a member: whether its trailer (the 8 bytes just consumed,
+ * CRC-32 then length, little-endian) matches the bytes inflated. If not,
+ * err says so as zlib would have.
+ */
+static int zlib_trailer_ok(struct zlib_dec *d, struct error *err)
+{
+	unsigned char t[8];
+	size_t here = (size_t)(d->z.next_in - d->in->buf);
+	size_t k = here < sizeof(t) ? here : sizeof(t);
+
+	memcpy(t, d->before + k, sizeof(t) - k);
+	memcpy(t + sizeof(t) - k, d->z.next_in - k, k);
+	uint32_t crc = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
+		       (uint32_t)t[3] << 24;
+	uint32_t size = (uint32_t)t[4] | (uint32_t)t[5] << 8 | (uint32_t)t[6] << 16 |
+			(uint32_t)t[7] << 24;
+	if (crc == d->crc && size == d->size)
+		return 1;
+	uint64_t at = zlib_pos(d) - sizeof(t);
+	error_set_offset(err, d->in->name, at, "corrupt gzip data at byte %llu: %s",
+			 (unsigned long long)at,
+			 crc != d->crc ? "incorrect data check" : "incorrect length check");
 	return 0;
 }
 
@@ -239,12 +282,20 @@ static enum dec_status zlib_decode(void *dec, unsigned char *out, size_t cap,
 				inflateReset(z);
 			d->in_member = 1;
 			d->members++;
+			d->crc = d->size = 0;
 		}
 		before = z->avail_out;
 		before_in = z->avail_in;
+		unsigned char *from = z->next_out;
 		ret = inflate(z, Z_NO_FLUSH);
+		d->crc = crc32_update(d->crc, from, (size_t)(z->next_out - from));
+		d->size += (uint32_t)(z->next_out - from);
 		if (ret == Z_STREAM_END) {
 			d->in_member = 0;
+			if (!zlib_trailer_ok(d, err)) {
+				st = DEC_ERROR;
+				break;
+			}
 			continue;
 		}
 		if (ret == Z_OK || ret == Z_BUF_ERROR) {

@@ -158,6 +158,53 @@ static off_t file_size(const char *path)
 	return st.st_size;
 }
 
+/*
+ * Writes n pseudo-random bytes as one gzip member, stored (level 0) so that
+ * its length follows n; returns the member's length.
+ */
+static size_t write_stored_gzip(const char *path, size_t n)
+{
+	unsigned char *raw = malloc(n), *gz;
+	uint32_t x = 7;
+	z_stream z;
+
+	assert_non_null(raw);
+	for (size_t i = 0; i < n; i++) {
+		x = x * 1664525u + 1013904223u;
+		raw[i] = (unsigned char)(x >> 24);
+	}
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(deflateInit2(&z, 0, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
+			 Z_OK);
+	size_t cap = deflateBound(&z, (uLong)n);
+	gz = malloc(cap);
+	assert_non_null(gz);
+	z.next_in = raw;
+	z.avail_in = (uInt)n;
+	z.next_out = gz;
+	z.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	size_t len = cap - z.avail_out;
+	deflateEnd(&z);
+	write_file(path, gz, len);
+	free(raw);
+	free(gz);
+	return len;
+}
+
+/* Flips the bits of the byte at `at` in the file at path. */
+static void flip_byte(const char *path, off_t at)
+{
+	int fd = open(path, O_RDWR);
+	unsigned char c;
+
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, &c, 1, at), 1);
+	c ^= 0xff;
+	assert_int_equal(pwrite(fd, &c, 1, at), 1);
+	close(fd);
+}
+
 /* Defines name_unthreaded and name_threaded tests calling check_name(int). */
 #define BOTH_MODES(name)                                                   \
 	static void test_##name##_unthreaded(void **state)                 \
@@ -699,6 +746,49 @@ static void check_pipe_dribble(int threaded)
 BOTH_MODES(pipe_dribble)
 
 /* A missing file fails at open, naming the file, with the system's reason. */
+/*
+ * A member's trailer (CRC-32 and length) is checked: the reader checks it
+ * itself, zlib's check being off for speed. A wrong CRC or length is an
+ * error at the trailer, after the member's bytes were lent. The member is
+ * made so that its trailer straddles the first 1 MiB read, the case where
+ * its bytes come from two reads: read clean, then damaged on either side.
+ */
+static void check_trailer(int threaded)
+{
+	const char *path = temp_path();
+	size_t want = (1u << 20) + 3, n = want - 18, len = 0;
+
+	/* Stored blocks cost 5 bytes each: find the data length that puts
+	 * the member's end 3 bytes past the first read. */
+	for (int tries = 0; tries < 50 && len != want; tries++) {
+		len = write_stored_gzip(path, n);
+		n += want > len ? want - len : 0;
+		n -= len > want ? len - want : 0;
+	}
+	assert_int_equal(len, want);
+	struct drained d = drain(path, SOURCE_GZIP, threaded, 0);
+	assert_int_equal(d.rc, 0);
+	assert_int_equal(d.len, n);
+	free(d.data);
+
+	static const struct { off_t from_end; const char *msg; } cases[] = {
+		{ 8, "incorrect data check" },   /* CRC, before the 1 MiB mark */
+		{ 2, "incorrect length check" }, /* length, after it */
+		{ 4, "incorrect length check" },
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		flip_byte(path, (off_t)len - cases[k].from_end);
+		d = drain(path, SOURCE_GZIP, threaded, 0);
+		assert_int_equal(d.rc, -1);
+		assert_non_null(strstr(d.err.msg, "corrupt gzip data at byte 1048571: "));
+		assert_non_null(strstr(d.err.msg, cases[k].msg));
+		free(d.data);
+		flip_byte(path, (off_t)len - cases[k].from_end);
+	}
+	unlink(path);
+}
+BOTH_MODES(trailer)
+
 static void test_missing_file(void **state)
 {
 	struct error err;
@@ -736,6 +826,7 @@ int main(void)
 		BOTH(forced_gzip_on_text),
 		BOTH(zero_bytes),
 		BOTH(pipe_dribble),
+		BOTH(trailer),
 		cmocka_unit_test(test_threaded_early_close),
 		cmocka_unit_test(test_threaded_close_on_stalled_pipe),
 		cmocka_unit_test(test_plain_passthrough),
