@@ -968,17 +968,17 @@ static void decide(struct matcher *m, struct classification *out)
 	}
 
 	out->primary = -1;
-	size_t decider = 0;
+	out->decided = kept;
 	for (size_t i = 0; i < kept; i++) {
 		int type = m->c->brief[m->kept[i].atom].type;
 		/* Hits are in text order, so a strict > keeps the earliest on ties. */
 		if (out->primary < 0 || priority[type] > priority[out->primary]) {
 			out->primary = type;
-			decider = m->kept[i].atom;
+			out->decided = i;
 		}
 	}
 	if (out->primary >= 0)
-		out->decider = rules_atom(rs, decider);
+		out->decider = rules_atom(rs, m->kept[out->decided].atom);
 	out->penalty_type = -1;
 	for (uint64_t left = out->types; left; left &= left - 1) {
 		size_t t = (size_t)__builtin_ctzll(left);  /* the types hit, in order */

@@ -53,6 +53,7 @@ struct classification {
 				* then more points win, then the earlier section */
 	int penalty_type;      /* type whose points those are, -1 if none */
 	const struct rule_atom *decider;  /* NULL for other */
+	size_t decided;        /* hits[decided] decided; n_hits for other */
 	size_t invalid;        /* invalid UTF-8 sequences replaced */
 	size_t limited;        /* patterns skipped at the match limit */
 	const struct rule_atom *limited_atom;

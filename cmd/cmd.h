@@ -54,6 +54,8 @@ int cmd_parse(int argc, char **argv, const struct command_usage *usage,
  */
 #define CMD_MAX_THREADS 64
 size_t cmd_threads(uint64_t requested);
+/* The cores online (1 when that cannot be told). */
+size_t cmd_cores(void);
 
 /* --match-limit N as a PCRE2 limit (0 stays 0: the default). */
 uint32_t cmd_match_limit(uint64_t requested);

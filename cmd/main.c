@@ -85,14 +85,18 @@ int cmd_stdin_once(const char *name, const struct strlist *const *lists, size_t 
 	return -1;
 }
 
+size_t cmd_cores(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return cores > 0 ? (size_t)cores : 1;
+}
+
 size_t cmd_threads(uint64_t requested)
 {
-	if (requested == UINT64_MAX) {
-		/* One worker per core: the reader and the inflate thread are light
-		 * beside them. */
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		requested = cores > 0 ? (uint64_t)cores : 1;
-	}
+	/* One worker per core: the reader and the inflate thread are light
+	 * beside them. */
+	if (requested == UINT64_MAX)
+		requested = cmd_cores();
 	return (size_t)(requested > CMD_MAX_THREADS ? CMD_MAX_THREADS : requested);
 }
 

@@ -101,19 +101,14 @@ static void explain_one(struct matcher *m, const struct rule_set *rs,
 	if (c.limited)
 		printf("limited:  %zu patterns hit the match limit (first %s:%u)\n", c.limited,
 		       c.limited_atom->file, c.limited_atom->line);
-	int decided = 0;
 	for (size_t i = 0; i < c.n_hits; i++) {
 		const struct hit *h = &c.hits[i];
 		const struct rule_atom *a = rules_atom(rs, h->atom);
-		/* The deciding rule's first hit decided; a later hit of the
-		 * same rule did not. */
-		int decides = !decided && a == c.decider;
-		decided |= decides;
 		printf("  %-16s %-8s \"%.*s\" at %u  %s:%u  %s%s\n", rules_type(rs, a->type)->id,
 		       a->kind == ATOM_SEVERE ? "severe" : a->kind == ATOM_FALLBACK ? "fallback" : "include",
 		       (int)(h->end - h->start),
 		       c.folded + h->start, h->start, a->file, a->line, a->pattern,
-		       decides ? "  (decided)" : "");
+		       i == c.decided ? "  (decided)" : "");
 	}
 }
 

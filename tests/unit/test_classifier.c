@@ -253,6 +253,7 @@ struct ref_result {
 	uint64_t types;
 	int primary, severe, points, penalty_type;
 	const struct rule_atom *decider;
+	size_t decided;         /* index in kept of the deciding hit; n_kept for other */
 	size_t n_kept;
 	int limited;              /* a pattern hit the match limit: no answer */
 	uint64_t suppressed;
@@ -305,7 +306,7 @@ static int hit_order(const void *a, const void *b)
 static struct ref_result ref_classify(struct ref *r, const char *s, size_t len)
 {
 	const struct rule_set *rs = r->rs;
-	struct ref_result out = {0, -1, 0, 0, -1, NULL, 0, 0, 0};
+	struct ref_result out = {0, -1, 0, 0, -1, NULL, 0, 0, 0, 0};
 	size_t n = 0;
 	uint64_t severe_types = 0;
 
@@ -376,11 +377,13 @@ static struct ref_result ref_classify(struct ref *r, const char *s, size_t len)
 			best = rules_type(rs, t)->priority;
 			any = 1;
 		}
+	out.decided = out.n_kept;
 	for (size_t i = 0; i < out.n_kept && any; i++) {
 		const struct rule_atom *a = rules_atom(rs, r->kept[i].atom);
 		if (rules_type(rs, a->type)->priority == best) {
 			out.primary = a->type;
 			out.decider = a;
+			out.decided = i;
 			break;
 		}
 	}
@@ -423,6 +426,7 @@ static int agrees(struct fixture *f, struct ref *r, const char *text, size_t len
 		 c.primary == want.primary &&
 		 c.severe == want.severe && c.points == want.points &&
 		 c.penalty_type == want.penalty_type && c.decider == want.decider &&
+		 c.decided == want.decided &&
 		 c.n_hits == want.n_kept && c.limited == 0 &&
 		 !memcmp(c.hits, r->kept, want.n_kept * sizeof(*c.hits)) &&
 		 fast.types == want.types && fast.suppressed == want.suppressed &&
