@@ -214,6 +214,11 @@ static int zlib_refill(struct zlib_dec *d, struct error *err)
 	return 0;
 }
 
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 /*
  * At the end of a member: whether its trailer (the 8 bytes just consumed,
  * CRC-32 then length, little-endian) matches the bytes inflated. If not,
@@ -227,10 +232,7 @@ static int zlib_trailer_ok(struct zlib_dec *d, struct error *err)
 
 	memcpy(t, d->before + k, sizeof(t) - k);
 	memcpy(t + sizeof(t) - k, d->z.next_in - k, k);
-	uint32_t crc = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
-		       (uint32_t)t[3] << 24;
-	uint32_t size = (uint32_t)t[4] | (uint32_t)t[5] << 8 | (uint32_t)t[6] << 16 |
-			(uint32_t)t[7] << 24;
+	uint32_t crc = le32(t), size = le32(t + 4);
 	if (crc == d->crc && size == d->size)
 		return 1;
 	uint64_t at = zlib_pos(d) - sizeof(t);
