@@ -4,9 +4,9 @@
  * Layout: struct input owns the file descriptor and one large read buffer.
  * A plain source lends slices of that buffer directly. A gzip source hands
  * the buffer to a decoder (struct inflater, a table of open/decode/close
- * functions; zlib's inflate is the only one today, a faster one such as
- * isa-l's igzip can be added beside it without touching callers) that
- * fills caller-sized output chunks. Unthreaded, source_next() decodes into
+ * functions; tousu's own DEFLATE decoder, formats/deflate.c, behind a gzip
+ * member reader, is the only one today) that fills caller-sized output
+ * chunks. Unthreaded, source_next() decodes into
  * one chunk buffer; threaded, a producer thread decodes into a ring of
  * chunk buffers and source_next() lends them in order.
  */
@@ -22,9 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
 #include "formats/crc32.h"
+#include "formats/deflate.h"
 
 /*
  * 1 MiB reads keep syscalls rare (one per MiB of compressed input, some
@@ -32,7 +31,7 @@
  */
 #define INPUT_SIZE (1024 * 1024)
 #define DEFAULT_CHUNK (1024 * 1024)
-/* zlib counts in uInt; keep every lent buffer well inside it. */
+/* Lent lengths are ssize_t; keep every lent buffer well inside it. */
 #define MAX_CHUNK ((size_t)1 << 30)
 /*
  * Four buffers: the caller holds one, the decoder fills one, and two spare
@@ -123,95 +122,247 @@ struct inflater {
 	void (*close)(void *dec);
 };
 
-struct zlib_dec {
-	z_stream z;
+/*
+ * The gzip decoder: member headers and trailers here, the DEFLATE data in
+ * formats/deflate.c. Output is decoded into a window of its own (the last
+ * 32 KiB that matches may copy from, then WINDOW_FILL more) and copied out
+ * to the caller's buffers, which may be of any size.
+ */
+#define WINDOW_FILL (256 * 1024)
+#define WINDOW_SIZE (DEFLATE_WINDOW + WINDOW_FILL)
+/* Slide the window once less than this is free: the decoder's fast loop
+ * wants a few hundred bytes of room. */
+#define WINDOW_SLIDE_AT 4096
+
+enum gzip_state { GZ_MEMBER_START, GZ_DEFLATE, GZ_TRAILER };
+
+struct gzip_dec {
 	struct input *in;
-	int in_member;      /* inside a member: running out of input is truncation */
+	const unsigned char *next, *end;  /* what is left of in->buf */
+	struct deflate_decoder *deflate;
+	enum gzip_state state;
 	uint64_t members;
-	/* zlib's own check of a member's trailer is off (inflateValidate), as
-	 * its CRC-32 is slower than crc32_update(): the member's CRC and
-	 * length so far, and the last 8 bytes consumed before the read buffer
-	 * was last refilled, where a trailer may have begun. */
-	uint32_t crc, size;
-	unsigned char before[8];
+	uint32_t crc, size;     /* of the current member's output so far */
+	unsigned char *win;     /* WINDOW_SIZE bytes */
+	size_t pos;             /* bytes decoded into win */
+	size_t lent;            /* of which copied out to the caller */
+	size_t member_start;    /* where the member's output begins in win */
+	int failed;             /* err is the stream's end, once win is lent */
+	struct error err;
 };
 
-static void *zlib_open(struct input *in, struct error *err)
+static void gzip_close(void *dec)
 {
-	struct zlib_dec *d = calloc(1, sizeof(*d));
+	struct gzip_dec *d = dec;
 
-	if (!d) {
+	if (!d)
+		return;
+	deflate_decoder_free(d->deflate);
+	free(d->win);
+	free(d);
+}
+
+static void *gzip_open(struct input *in, struct error *err)
+{
+	struct gzip_dec *d = calloc(1, sizeof(*d));
+
+	if (d) {
+		d->deflate = deflate_decoder_new();
+		d->win = malloc(WINDOW_SIZE);
+	}
+	if (!d || !d->deflate || !d->win) {
+		gzip_close(d);
 		error_set(err, in->name, "out of memory");
 		return NULL;
 	}
 	d->in = in;
-	/* 16 + MAX_WBITS: gzip wrapper only; members are found and counted here. */
-	if (inflateInit2(&d->z, 16 + MAX_WBITS) != Z_OK) {
-		error_set(err, in->name, "cannot initialise zlib: %s",
-			  d->z.msg ? d->z.msg : "out of memory");
-		free(d);
-		return NULL;
-	}
-	/* Kept by inflateReset() for the members after the first. */
-	inflateValidate(&d->z, 0);
-	d->z.next_in = in->buf;
-	d->z.avail_in = (uInt)in->len;
+	d->next = in->buf;
+	d->end = in->buf + in->len;
 	return d;
 }
 
-static uint64_t zlib_pos(const struct zlib_dec *d)
+static uint64_t gzip_pos(const struct gzip_dec *d)
 {
-	return d->in->nread - d->z.avail_in;
+	return d->in->nread - (uint64_t)(d->end - d->next);
+}
+
+static int gzip_truncated(const struct gzip_dec *d, struct error *err)
+{
+	return error_set_offset(err, d->in->name, d->in->nread,
+				"truncated gzip stream at byte %llu",
+				(unsigned long long)d->in->nread);
+}
+
+static int gzip_corrupt(const struct gzip_dec *d, uint64_t at, const char *why,
+			struct error *err)
+{
+	return error_set_offset(err, d->in->name, at,
+				"corrupt gzip data at byte %llu: %s",
+				(unsigned long long)at, why);
+}
+
+/* Moves what is left of the read buffer to its front and reads more. */
+static int gzip_refill(struct gzip_dec *d, struct error *err)
+{
+	struct input *in = d->in;
+	size_t keep = (size_t)(d->end - d->next);
+	ssize_t n;
+
+	if (keep && d->next != in->buf)
+		memmove(in->buf, d->next, keep);
+	n = input_fill(in, keep, err);
+	if (n < 0)
+		return -1;
+	d->next = in->buf;
+	d->end = in->buf + keep + (size_t)n;
+	return 0;
 }
 
 /*
- * Checks that a new member starts at next_in. Returns 1 if it does, 0 if
+ * Checks that a new member starts at next. Returns 1 if it does, 0 if
  * more input is needed to tell, -1 (err filled) if not.
  */
-static int zlib_member_start(struct zlib_dec *d, struct error *err)
+static int gzip_member_start(struct gzip_dec *d, struct error *err)
 {
-	const unsigned char *p = d->z.next_in;
-	uInt n = d->z.avail_in;
+	const unsigned char *p = d->next;
+	size_t n = (size_t)(d->end - d->next);
 
 	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
 		return 1;
 	if (n == 1 && p[0] == 0x1f && !d->in->eof)
 		return 0;
 	if (n == 1 && p[0] == 0x1f)
-		return error_set_offset(err, d->in->name, d->in->nread,
-					"truncated gzip stream at byte %llu",
-					(unsigned long long)d->in->nread);
+		return gzip_truncated(d, err);
 	if (d->members == 0)
-		return error_set_offset(err, d->in->name, zlib_pos(d),
+		return error_set_offset(err, d->in->name, gzip_pos(d),
 					"not in gzip format at byte %llu",
-					(unsigned long long)zlib_pos(d));
-	return error_set_offset(err, d->in->name, zlib_pos(d),
+					(unsigned long long)gzip_pos(d));
+	return error_set_offset(err, d->in->name, gzip_pos(d),
 				"trailing garbage after gzip member at byte %llu",
-				(unsigned long long)zlib_pos(d));
+				(unsigned long long)gzip_pos(d));
 }
 
-/* Refills the read buffer, keeping the avail_in bytes not yet consumed. */
-static int zlib_refill(struct zlib_dec *d, struct error *err)
+/*
+ * The length of the member header at p (RFC 1952: ten bytes, then the
+ * optional extra field, name, comment and header CRC, which is skipped
+ * like gzip's own readers do), 0 if it runs past p + n, or -1 with *why.
+ */
+static long gzip_header_len(const unsigned char *p, size_t n, const char **why)
 {
-	struct input *in = d->in;
-	size_t keep = d->z.avail_in;
-	size_t used = (size_t)(d->z.next_in - in->buf);
-	ssize_t n;
+	enum { FHCRC = 2, FEXTRA = 4, FNAME = 8, FCOMMENT = 16 };
+	size_t at = 10;
+	unsigned flags;
 
-	if (used >= sizeof(d->before)) {
-		memcpy(d->before, d->z.next_in - sizeof(d->before), sizeof(d->before));
-	} else if (used) {
-		memmove(d->before, d->before + used, sizeof(d->before) - used);
-		memcpy(d->before + sizeof(d->before) - used, in->buf, used);
-	}
-	if (keep)
-		memmove(in->buf, d->z.next_in, keep);
-	n = input_fill(in, keep, err);
-	if (n < 0)
+	if (n < at)
+		return 0;
+	if (p[2] != 8) {
+		*why = "unknown compression method";
 		return -1;
-	d->z.next_in = in->buf;
-	d->z.avail_in = (uInt)(keep + (size_t)n);
-	return 0;
+	}
+	flags = p[3];
+	if (flags & 0xe0) {
+		*why = "unknown header flags set";
+		return -1;
+	}
+	if (flags & FEXTRA) {
+		if (n < at + 2)
+			return 0;
+		at += 2 + ((size_t)p[at] | (size_t)p[at + 1] << 8);
+	}
+	for (unsigned f = FNAME; f <= FCOMMENT; f <<= 1) {
+		const unsigned char *zero;
+
+		if (!(flags & f))
+			continue;
+		if (at >= n || !(zero = memchr(p + at, 0, n - at)))
+			return 0;
+		at = (size_t)(zero - p) + 1;
+	}
+	if (flags & FHCRC)
+		at += 2;
+	return at > n ? 0 : (long)at;
+}
+
+/* Starts the member at next. Returns 1 if started, 0 if it needs more
+ * input (now read), -1 on error. */
+static int gzip_begin_member(struct gzip_dec *d, struct error *err)
+{
+	const char *why = NULL;
+	int start = gzip_member_start(d, err);
+	long hlen;
+
+	if (start < 0)
+		return -1;
+	if (start == 0)
+		return gzip_refill(d, err);
+	hlen = gzip_header_len(d->next, (size_t)(d->end - d->next), &why);
+	if (hlen < 0)
+		return gzip_corrupt(d, gzip_pos(d), why, err);
+	if (hlen == 0) {
+		if (d->in->eof)
+			return gzip_truncated(d, err);
+		if (d->next == d->in->buf && d->end == d->in->buf + d->in->cap)
+			return gzip_corrupt(d, gzip_pos(d),
+					    "member header longer than the 1 MiB read buffer",
+					    err);
+		return gzip_refill(d, err);
+	}
+	d->next += hlen;
+	deflate_decoder_reset(d->deflate);
+	d->member_start = d->pos;
+	d->crc = d->size = 0;
+	d->members++;
+	d->state = GZ_DEFLATE;
+	return 1;
+}
+
+/* Keeps the last 32 KiB of the window, all of it lent, at its front. */
+static void gzip_slide(struct gzip_dec *d)
+{
+	size_t keep = d->pos < DEFLATE_WINDOW ? d->pos : DEFLATE_WINDOW;
+	size_t drop = d->pos - keep;
+
+	memmove(d->win, d->win + drop, keep);
+	d->member_start = d->member_start > drop ? d->member_start - drop : 0;
+	d->pos = d->lent = keep;
+}
+
+/* Decodes into the window. Returns 0 or -1 (err filled). */
+static int gzip_inflate(struct gzip_dec *d, struct error *err)
+{
+	struct deflate_stream s;
+	enum deflate_status st;
+	size_t made;
+
+	if (WINDOW_SIZE - d->pos < WINDOW_SLIDE_AT)
+		gzip_slide(d);
+	s.next_in = d->next;
+	s.end_in = d->end;
+	s.in_last = d->in->eof;
+	s.next_out = d->win + d->pos;
+	s.end_out = d->win + WINDOW_SIZE;
+	s.history = d->win + d->member_start;
+	s.msg = NULL;
+	st = deflate_decode(d->deflate, &s);
+	made = (size_t)(s.next_out - (d->win + d->pos));
+	d->crc = crc32_update(d->crc, d->win + d->pos, made);
+	d->size += (uint32_t)made;
+	d->pos += made;
+	d->next = s.next_in;
+	switch (st) {
+	case DEFLATE_NEED_INPUT:
+		return gzip_refill(d, err);
+	case DEFLATE_OUTPUT_FULL:
+		return 0;
+	case DEFLATE_STREAM_END:
+		d->state = GZ_TRAILER;
+		return 0;
+	case DEFLATE_TRUNCATED:
+		return gzip_truncated(d, err);
+	case DEFLATE_ERROR:
+		break;
+	}
+	return gzip_corrupt(d, gzip_pos(d), s.msg, err);
 }
 
 static uint32_t le32(const unsigned char *p)
@@ -219,137 +370,77 @@ static uint32_t le32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/*
- * At the end of a member: whether its trailer (the 8 bytes just consumed,
- * CRC-32 then length, little-endian) matches the bytes inflated. If not,
- * err says so as zlib would have.
- */
-static int zlib_trailer_ok(struct zlib_dec *d, struct error *err)
+/* Checks the member's trailer (CRC-32 then length, little-endian). Returns
+ * 1 when checked, 0 if it needs more input (now read), -1 on error. */
+static int gzip_end_member(struct gzip_dec *d, struct error *err)
 {
-	unsigned char t[8];
-	size_t here = (size_t)(d->z.next_in - d->in->buf);
-	size_t k = here < sizeof(t) ? here : sizeof(t);
+	uint32_t crc, size;
 
-	memcpy(t, d->before + k, sizeof(t) - k);
-	memcpy(t + sizeof(t) - k, d->z.next_in - k, k);
-	uint32_t crc = le32(t), size = le32(t + 4);
-	if (crc == d->crc && size == d->size)
-		return 1;
-	uint64_t at = zlib_pos(d) - sizeof(t);
-	error_set_offset(err, d->in->name, at, "corrupt gzip data at byte %llu: %s",
-			 (unsigned long long)at,
-			 crc != d->crc ? "incorrect data check" : "incorrect length check");
-	return 0;
+	if (d->end - d->next < 8) {
+		if (d->in->eof)
+			return gzip_truncated(d, err);
+		return gzip_refill(d, err);
+	}
+	crc = le32(d->next);
+	size = le32(d->next + 4);
+	if (crc != d->crc || size != d->size)
+		return gzip_corrupt(d, gzip_pos(d),
+				    crc != d->crc ? "incorrect data check"
+						  : "incorrect length check",
+				    err);
+	d->next += 8;
+	d->state = GZ_MEMBER_START;
+	return 1;
 }
 
-static enum dec_status zlib_decode(void *dec, unsigned char *out, size_t cap,
+static enum dec_status gzip_decode(void *dec, unsigned char *out, size_t cap,
 				   size_t *len, struct dec_progress *pr,
 				   struct error *err)
 {
-	struct zlib_dec *d = dec;
-	z_stream *z = &d->z;
+	struct gzip_dec *d = dec;
 	enum dec_status st = DEC_MORE;
+	size_t got = 0;
 
-	z->next_out = out;
-	z->avail_out = (uInt)cap;
-	while (z->avail_out > 0) {
-		uInt before, before_in;
-		int ret, start;
+	for (;;) {
+		size_t n = d->pos - d->lent;
+		int rc = 0;
 
-		if (z->avail_in == 0 && !d->in->eof) {
-			if (zlib_refill(d, err) < 0) {
-				st = DEC_ERROR;
-				break;
-			}
-			continue;
+		if (n > cap - got)
+			n = cap - got;
+		memcpy(out + got, d->win + d->lent, n);
+		d->lent += n;
+		got += n;
+		if (got == cap)
+			break;
+		if (d->failed) {
+			*err = d->err;
+			st = DEC_ERROR;
+			break;
 		}
-		if (!d->in_member) {
-			if (z->avail_in == 0) {
-				st = DEC_END;
-				break;
-			}
-			start = zlib_member_start(d, err);
-			if (start < 0) {
-				st = DEC_ERROR;
-				break;
-			}
-			if (start == 0) {
-				if (zlib_refill(d, err) < 0) {
-					st = DEC_ERROR;
-					break;
-				}
-				continue;
-			}
-			if (d->members > 0)
-				inflateReset(z);
-			d->in_member = 1;
-			d->members++;
-			d->crc = d->size = 0;
+		if (d->state == GZ_DEFLATE) {
+			rc = gzip_inflate(d, &d->err);
+		} else if (d->state == GZ_TRAILER) {
+			rc = gzip_end_member(d, &d->err);
+		} else if (d->next == d->end && d->in->eof) {
+			st = DEC_END;
+			break;
+		} else if (d->next == d->end) {
+			rc = gzip_refill(d, &d->err);
+		} else {
+			rc = gzip_begin_member(d, &d->err);
 		}
-		before = z->avail_out;
-		before_in = z->avail_in;
-		unsigned char *from = z->next_out;
-		ret = inflate(z, Z_NO_FLUSH);
-		d->crc = crc32_update(d->crc, from, (size_t)(z->next_out - from));
-		d->size += (uint32_t)(z->next_out - from);
-		if (ret == Z_STREAM_END) {
-			d->in_member = 0;
-			if (!zlib_trailer_ok(d, err)) {
-				st = DEC_ERROR;
-				break;
-			}
-			continue;
-		}
-		if (ret == Z_OK || ret == Z_BUF_ERROR) {
-			/*
-			 * With input exhausted for good, one more call may still
-			 * flush a match cut short by a full buffer; only a call
-			 * that makes no progress at all proves truncation.
-			 */
-			if (z->avail_in == 0 && d->in->eof && z->avail_out == before) {
-				error_set_offset(err, d->in->name, d->in->nread,
-						 "truncated gzip stream at byte %llu",
-						 (unsigned long long)d->in->nread);
-				st = DEC_ERROR;
-				break;
-			}
-			/* zlib always progresses with room on both sides; never spin. */
-			if (z->avail_out == before && z->avail_in == before_in &&
-			    before_in > 0)
-				ret = Z_DATA_ERROR;
-			else
-				continue;
-		}
-		if (ret == Z_MEM_ERROR)
-			error_set_offset(err, d->in->name, zlib_pos(d),
-					 "out of memory decoding gzip at byte %llu",
-					 (unsigned long long)zlib_pos(d));
-		else
-			error_set_offset(err, d->in->name, zlib_pos(d),
-					 "corrupt gzip data at byte %llu: %s",
-					 (unsigned long long)zlib_pos(d),
-					 z->msg ? z->msg : "unknown zlib error");
-		st = DEC_ERROR;
-		break;
+		/* What was decoded before an error is lent before it. */
+		if (rc < 0)
+			d->failed = 1;
 	}
-	*len = cap - z->avail_out;
-	pr->in_pos = zlib_pos(d);
+	*len = got;
+	pr->in_pos = gzip_pos(d);
 	pr->members = d->members;
 	return st;
 }
 
-static void zlib_close(void *dec)
-{
-	struct zlib_dec *d = dec;
-
-	if (!d)
-		return;
-	inflateEnd(&d->z);
-	free(d);
-}
-
-static const struct inflater zlib_inflater = {
-	"zlib", zlib_open, zlib_decode, zlib_close,
+static const struct inflater gzip_inflater = {
+	"tousu", gzip_open, gzip_decode, gzip_close,
 };
 
 /* ---- the decode thread ------------------------------------------------- */
@@ -704,7 +795,7 @@ struct source *source_open(const char *path, const struct source_options *opts,
 	if (src->comp == SOURCE_PLAIN)
 		return src;
 
-	src->inf = &zlib_inflater;
+	src->inf = &gzip_inflater;
 	src->dec = src->inf->open(&src->in, err);
 	if (!src->dec)
 		goto fail;

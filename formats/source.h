@@ -16,8 +16,9 @@
  * while the caller parses the previous one; memory is bounded by that ring
  * whatever the input size.
  *
- * The decoder sits behind a small table of functions inside source.c, so a
- * faster inflater (isa-l's igzip, say) can be added beside zlib without
+ * gzip members are read by source.c and their DEFLATE data decoded by
+ * formats/deflate.c (tousu's own decoder, tested against zlib), behind a
+ * small table of functions, so another decoder can be added without
  * touching callers.
  *
  * Ownership: the source owns its buffers and file descriptor; source_close()
