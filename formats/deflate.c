@@ -55,7 +55,7 @@
 /* Room the fast loop needs: a refill's 8-byte load twice, and on the out
  * side two literals, the longest match and a word copy's overshoot. */
 #define FAST_IN 32
-#define FAST_OUT (2 + DEFLATE_MAX_MATCH + 8 + 4)
+#define FAST_OUT (2 + DEFLATE_MAX_MATCH + 40 + 4)
 /* Input that holds any one symbol, and any block header (at most 4,480 bits). */
 #define SYMBOL_IN 16
 #define HEADER_IN 600
@@ -315,11 +315,19 @@ static inline void copy_match_fast(unsigned char *dst, unsigned dist,
 	unsigned char *end = dst + len;
 
 	if (dist >= 8) {
-		do {
+		/* Most matches are short: five words with no branch, then more. */
+		memcpy(dst, src, 8);
+		memcpy(dst + 8, src + 8, 8);
+		memcpy(dst + 16, src + 16, 8);
+		memcpy(dst + 24, src + 24, 8);
+		memcpy(dst + 32, src + 32, 8);
+		dst += 40;
+		src += 40;
+		while (dst < end) {
 			memcpy(dst, src, 8);
 			dst += 8;
 			src += 8;
-		} while (dst < end);
+		}
 	} else if (dist == 1) {
 		memset(dst, *src, len);
 	} else {
