@@ -212,6 +212,58 @@ static void test_decodes_what_zlib_writes(void **state)
 }
 
 /*
+ * Streams as pigz, bgzip and log writers make them: flushed (empty stored
+ * blocks, byte-aligned restarts), the level and strategy changed midway
+ * (block types mixed), small windows, and a full flush that forgets the
+ * history.
+ */
+static void test_flushed_and_mixed_streams(void **state)
+{
+	(void)state;
+	static const int flushes[] = { Z_NO_FLUSH, Z_SYNC_FLUSH, Z_FULL_FLUSH, Z_BLOCK, Z_PARTIAL_FLUSH };
+	size_t n = 200000, cap = compressBound(200000) * 2 + 4096;
+	unsigned char *src = malloc(n), *z = malloc(cap);
+	struct result r = { .out = malloc(OUT_CAP) };
+	uint64_t rng = 0xA4093822299F31D0ull;
+
+	assert_non_null(src);
+	assert_non_null(z);
+	assert_non_null(r.out);
+	make_text(src, n, &rng, 3);
+	for (int round = 0; round < 24; round++) {
+		z_stream zs;
+		size_t at = 0;
+
+		memset(&zs, 0, sizeof(zs));
+		assert_int_equal(deflateInit2(&zs, (int)rng_below(&rng, 10), Z_DEFLATED,
+					      -(9 + (int)rng_below(&rng, 7)), 8,
+					      (int)rng_below(&rng, 5)), Z_OK);
+		zs.next_out = z;
+		zs.avail_out = (uInt)cap;
+		while (at < n) {
+			size_t k = 1 + rng_below(&rng, 20000);
+
+			if (k > n - at)
+				k = n - at;
+			zs.next_in = src + at;
+			zs.avail_in = (uInt)k;
+			assert_int_not_equal(deflate(&zs, flushes[rng_below(&rng, 5)]), Z_STREAM_ERROR);
+			assert_int_equal(zs.avail_in, 0);
+			at += k;
+			if (rng_below(&rng, 3) == 0)
+				assert_int_equal(deflateParams(&zs, (int)rng_below(&rng, 10),
+							       (int)rng_below(&rng, 5)), Z_OK);
+		}
+		assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+		check_same(z, cap - zs.avail_out, &rng, src, n, &r);
+		deflateEnd(&zs);
+	}
+	free(src);
+	free(z);
+	free(r.out);
+}
+
+/*
  * Damaged streams: random bits flipped, bytes overwritten, cuts. Both
  * decoders must call the same streams bad, and agree on what the good ones
  * hold and where they end.
@@ -342,6 +394,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decodes_what_zlib_writes),
+		cmocka_unit_test(test_flushed_and_mixed_streams),
 		cmocka_unit_test(test_damage_like_zlib),
 		cmocka_unit_test(test_errors_in_zlib_words),
 		cmocka_unit_test(test_stops_at_stream_end),

@@ -789,6 +789,93 @@ static void check_trailer(int threaded)
 }
 BOTH_MODES(trailer)
 
+/*
+ * Appends a gzip member of data to buf at *len: a header with the given
+ * flags' fields, raw DEFLATE made with dict as a preset history (none if
+ * NULL), and the trailer.
+ */
+static void append_member(unsigned char *buf, size_t *len, const char *data,
+			  const char *dict, int flags)
+{
+	unsigned char *p = buf + *len;
+	size_t n = strlen(data), at = 10;
+	uint32_t crc = (uint32_t)crc32(0, (const unsigned char *)data, (uInt)n);
+	z_stream z;
+
+	memcpy(p, "\x1f\x8b\x08\0\0\0\0\0\0\x03", 10);
+	p[3] = (unsigned char)flags;
+	if (flags & 4) {                /* FEXTRA: 5 bytes */
+		memcpy(p + at, "\x05\0extra", 7);
+		at += 7;
+	}
+	if (flags & 8) {                /* FNAME */
+		memcpy(p + at, "orders.csv", 11);
+		at += 11;
+	}
+	if (flags & 16) {               /* FCOMMENT */
+		memcpy(p + at, "exported 2026-11-22", 20);
+		at += 20;
+	}
+	if (flags & 2) {                /* FHCRC: not checked, only skipped */
+		memcpy(p + at, "\0\0", 2);
+		at += 2;
+	}
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	if (dict)
+		assert_int_equal(deflateSetDictionary(&z, (const unsigned char *)dict,
+						      (uInt)strlen(dict)), Z_OK);
+	z.next_in = (unsigned char *)data;
+	z.avail_in = (uInt)n;
+	z.next_out = p + at;
+	z.avail_out = 4096;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	at += 4096 - z.avail_out;
+	deflateEnd(&z);
+	for (int i = 0; i < 4; i++)
+		p[at + (size_t)i] = (unsigned char)(crc >> (8 * i));
+	for (int i = 0; i < 4; i++)
+		p[at + 4 + (size_t)i] = (unsigned char)(n >> (8 * i));
+	*len += at + 8;
+}
+
+/*
+ * Each member is its own DEFLATE stream: one whose matches reach back into
+ * the member before it is corrupt, even though those bytes were just
+ * decoded. Header fields (extra, name, comment, header CRC) are skipped.
+ */
+static void check_member_history(int threaded)
+{
+	const char *first = "shop_1,quality,质量太差了 shop_1,quality,质量太差了\n";
+	unsigned char buf[8192];
+	const char *path = temp_path();
+	size_t len = 0;
+	struct drained d;
+
+	append_member(buf, &len, first, NULL, 4 | 8 | 16 | 2);
+	append_member(buf, &len, first, NULL, 8);
+	write_file(path, buf, len);
+	d = drain(path, SOURCE_AUTO, threaded, 7);
+	assert_int_equal(d.rc, 0);
+	assert_int_equal(d.members, 2);
+	assert_int_equal(d.len, 2 * strlen(first));
+	assert_memory_equal(d.data + strlen(first), first, strlen(first));
+	free(d.data);
+
+	/* The second member made against the first as its history. */
+	len = 0;
+	append_member(buf, &len, first, NULL, 0);
+	append_member(buf, &len, first, first, 0);
+	write_file(path, buf, len);
+	d = drain(path, SOURCE_AUTO, threaded, 0);
+	assert_int_equal(d.rc, -1);
+	assert_non_null(strstr(d.err.msg, "invalid distance too far back"));
+	assert_int_equal(d.len, strlen(first));
+	free(d.data);
+	unlink(path);
+}
+BOTH_MODES(member_history)
+
 static void test_missing_file(void **state)
 {
 	struct error err;
@@ -827,6 +914,7 @@ int main(void)
 		BOTH(zero_bytes),
 		BOTH(pipe_dribble),
 		BOTH(trailer),
+		BOTH(member_history),
 		cmocka_unit_test(test_threaded_early_close),
 		cmocka_unit_test(test_threaded_close_on_stalled_pipe),
 		cmocka_unit_test(test_plain_passthrough),
