@@ -299,6 +299,12 @@ static uint64_t load_le64(const unsigned char *p)
 	CONSUME(E_LEN(e));                                         \
 } while (0)
 
+/* A length or distance: its entry's base plus the extra bits after the code. */
+#define TAKE_VALUE(v, e) do {                                      \
+	(v) = E_VALUE(e) + (unsigned)BITS(E_EXTRA(e));             \
+	CONSUME(E_EXTRA(e));                                       \
+} while (0)
+
 /* Whether a made-up byte's bit has been consumed. */
 #define OVERRUN() (bitsleft < 8 * overrun)
 
@@ -601,13 +607,11 @@ enum deflate_status deflate_decode(struct deflate_decoder *d,
 				break;
 			}
 			REFILL_FAST();
-			len = E_VALUE(e) + (unsigned)BITS(E_EXTRA(e));
-			CONSUME(E_EXTRA(e));
+			TAKE_VALUE(len, e);
 			DECODE(e, d->dist, DIST_BITS);
 			if (e & E_BAD)
 				FAIL("invalid distance code");
-			dist = E_VALUE(e) + (unsigned)BITS(E_EXTRA(e));
-			CONSUME(E_EXTRA(e));
+			TAKE_VALUE(dist, e);
 			if (dist > (size_t)(out - history))
 				FAIL("invalid distance too far back");
 			copy_match_fast(out, dist, len);
@@ -648,11 +652,9 @@ enum deflate_status deflate_decode(struct deflate_decoder *d,
 				break;
 			}
 			REFILL_SLOW();
-			len = E_VALUE(e) + (unsigned)BITS(E_EXTRA(e));
-			CONSUME(E_EXTRA(e));
+			TAKE_VALUE(len, e);
 			DECODE(e, d->dist, DIST_BITS);
-			dist = E_VALUE(e) + (unsigned)BITS(E_EXTRA(e));
-			CONSUME(E_EXTRA(e));
+			TAKE_VALUE(dist, e);
 			if (OVERRUN())
 				goto truncated;
 			if (e & E_BAD)
