@@ -1,9 +1,6 @@
 #include "analyzers/classify_pool.h"
 
 #include <pthread.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +8,6 @@
 
 struct pool_worker {
 	struct classify_pool *pool;
-	pthread_t thread;
 	struct matcher *m;
 };
 
@@ -19,16 +15,13 @@ struct classify_pool {
 	pool_done_fn done;
 	void *ctx;
 	struct pool_batch *filling;
-	/* Free and queued batches; `lock` guards them, `done_lock` the callback. */
-	pthread_mutex_t lock, done_lock;
-	pthread_cond_t changed;
-	struct pool_batch *free_list, *queue_head, *queue_tail;
-	size_t busy;                 /* batches taken by workers, not yet done */
-	int stopping, failed;
+	pthread_mutex_t done_lock;   /* `done` runs one batch at a time */
+	int failed;
+	/* threads + 1 matchers: the last is the reader's, when no thread runs. */
 	struct pool_worker *workers;
+	void **contexts;
 	size_t n_workers;
-	int threaded;
-	int nice;
+	struct workers *threads;
 };
 
 static struct pool_batch *batch_new(void)
@@ -53,15 +46,18 @@ static void batch_free(struct pool_batch *b)
 	}
 }
 
-/* Classifies b and hands it to done; returns non-zero on failure. */
-static int run_batch(struct classify_pool *p, struct matcher *m, struct pool_batch *b)
+/* Classifies the batch and hands it to done; runs on a worker's thread. */
+static void run_batch(void *worker, struct batch_link *link)
 {
+	struct pool_worker *w = worker;
+	struct classify_pool *p = w->pool;
+	struct pool_batch *b = (struct pool_batch *)link;
 	int failed = 0;
 
 	for (size_t i = 0; i < b->n && !failed; i++) {
 		struct classification c;
 		struct pool_result *res = &b->result[i];
-		if (classify_text(m, b->arena + b->text_off[i], b->text_len[i], &c) < 0) {
+		if (classify_text(w->m, b->arena + b->text_off[i], b->text_len[i], &c) < 0) {
 			failed = 1;
 			break;
 		}
@@ -80,43 +76,14 @@ static int run_batch(struct classify_pool *p, struct matcher *m, struct pool_bat
 	pthread_mutex_unlock(&p->done_lock);
 	b->n = 0;
 	b->arena_len = 0;
-	return failed;
 }
 
-static void *worker_main(void *v)
+/* With the workers' lock held: the batch is empty again. */
+static void recycle(void *owner, struct batch_link *b)
 {
-	struct pool_worker *w = v;
-	struct classify_pool *p = w->pool;
+	struct classify_pool *p = owner;
 
-	/* The reader's threads (inflate, parse) are the critical path of a run:
-	 * the workers take the CPU they leave. On Linux a nice value is per
-	 * thread; failing to set it only costs speed. */
-	if (p->nice)
-		(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), p->nice);
-
-	pthread_mutex_lock(&p->lock);
-	for (;;) {
-		while (!p->queue_head && !p->stopping)
-			pthread_cond_wait(&p->changed, &p->lock);
-		struct pool_batch *b = p->queue_head;
-		if (!b)
-			break;
-		p->queue_head = b->next;
-		if (!p->queue_head)
-			p->queue_tail = NULL;
-		p->busy++;
-		pthread_mutex_unlock(&p->lock);
-
-		run_batch(p, w->m, b);
-
-		pthread_mutex_lock(&p->lock);
-		p->busy--;
-		b->next = p->free_list;
-		p->free_list = b;
-		pthread_cond_broadcast(&p->changed);
-	}
-	pthread_mutex_unlock(&p->lock);
-	return NULL;
+	workers_recycle(p->threads, b);
 }
 
 struct classify_pool *classify_pool_new(const struct classifier *c, size_t threads,
@@ -130,39 +97,31 @@ struct classify_pool *classify_pool_new(const struct classifier *c, size_t threa
 		threads = MAX_THREADS;
 	p->done = done;
 	p->ctx = ctx;
-	p->nice = nice;
-	p->threaded = threads > 0;
-	p->n_workers = threads ? threads : 1;
-	pthread_mutex_init(&p->lock, NULL);
 	pthread_mutex_init(&p->done_lock, NULL);
-	pthread_cond_init(&p->changed, NULL);
+	p->n_workers = threads + 1;
 	p->workers = calloc(p->n_workers, sizeof(*p->workers));
-	if (!p->workers)
+	p->contexts = calloc(p->n_workers, sizeof(*p->contexts));
+	if (!p->workers || !p->contexts)
 		goto fail;
-	/* Two batches per worker and one filling: a worker always has its next
-	 * batch waiting while the reader fills another. */
-	for (size_t i = 0; i < 2 * p->n_workers + 1; i++) {
-		struct pool_batch *b = batch_new();
-		if (!b)
-			goto fail;
-		b->next = p->free_list;
-		p->free_list = b;
-	}
 	for (size_t i = 0; i < p->n_workers; i++) {
 		p->workers[i].pool = p;
+		p->contexts[i] = &p->workers[i];
 		if (!(p->workers[i].m = matcher_new(c, match_limit)))
 			goto fail;
 	}
-	for (size_t i = 0; p->threaded && i < p->n_workers; i++)
-		if (pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i])) {
-			if (i == 0)
-				goto fail;
-			p->n_workers = i;  /* the ones running will do the work */
-			break;
-		}
+	p->threads = workers_start(threads, nice, p->contexts, run_batch, recycle, p, 0);
+	if (!p->threads)
+		goto fail;
+	/* Two batches per worker and one filling: a worker always has its next
+	 * batch waiting while the reader fills another. */
+	for (size_t i = 0; i < 2 * threads + 1; i++) {
+		struct pool_batch *b = batch_new();
+		if (!b)
+			goto fail;
+		workers_recycle(p->threads, &b->link);
+	}
 	return p;
 fail:
-	p->threaded = 0;
 	classify_pool_free(p);
 	return NULL;
 }
@@ -173,32 +132,13 @@ static void submit(struct classify_pool *p)
 	if (!b || !b->n)
 		return;
 	p->filling = NULL;
-	if (!p->threaded) {
-		run_batch(p, p->workers[0].m, b);
-		p->filling = b;
-		return;
-	}
-	pthread_mutex_lock(&p->lock);
-	b->next = NULL;
-	if (p->queue_tail)
-		p->queue_tail->next = b;
-	else
-		p->queue_head = b;
-	p->queue_tail = b;
-	pthread_cond_broadcast(&p->changed);
-	pthread_mutex_unlock(&p->lock);
+	workers_submit(p->threads, &b->link);
 }
 
 static struct pool_batch *filling(struct classify_pool *p)
 {
-	if (p->filling)
-		return p->filling;
-	pthread_mutex_lock(&p->lock);
-	while (!p->free_list)
-		pthread_cond_wait(&p->changed, &p->lock);
-	p->filling = p->free_list;
-	p->free_list = p->filling->next;
-	pthread_mutex_unlock(&p->lock);
+	if (!p->filling)
+		p->filling = (struct pool_batch *)workers_empty(p->threads);
 	return p->filling;
 }
 
@@ -243,12 +183,7 @@ int classify_pool_add(struct classify_pool *p, const char *file, uint64_t line,
 int classify_pool_finish(struct classify_pool *p)
 {
 	submit(p);
-	if (p->threaded) {
-		pthread_mutex_lock(&p->lock);
-		while (p->queue_head || p->busy)
-			pthread_cond_wait(&p->changed, &p->lock);
-		pthread_mutex_unlock(&p->lock);
-	}
+	workers_wait(p->threads);
 	return p->failed ? -1 : 0;
 }
 
@@ -256,30 +191,19 @@ void classify_pool_free(struct classify_pool *p)
 {
 	if (!p)
 		return;
-	if (p->threaded) {
-		pthread_mutex_lock(&p->lock);
-		p->stopping = 1;
-		pthread_cond_broadcast(&p->changed);
-		pthread_mutex_unlock(&p->lock);
-		for (size_t i = 0; i < p->n_workers; i++)
-			pthread_join(p->workers[i].thread, NULL);
+	if (p->threads) {
+		struct batch_link *b = workers_stop(p->threads);
+		while (b) {
+			struct batch_link *next = b->next;
+			batch_free((struct pool_batch *)b);
+			b = next;
+		}
 	}
 	for (size_t i = 0; p->workers && i < p->n_workers; i++)
 		matcher_free(p->workers[i].m);
 	free(p->workers);
+	free(p->contexts);
 	batch_free(p->filling);
-	while (p->free_list) {
-		struct pool_batch *b = p->free_list;
-		p->free_list = b->next;
-		batch_free(b);
-	}
-	while (p->queue_head) {
-		struct pool_batch *b = p->queue_head;
-		p->queue_head = b->next;
-		batch_free(b);
-	}
-	pthread_mutex_destroy(&p->lock);
 	pthread_mutex_destroy(&p->done_lock);
-	pthread_cond_destroy(&p->changed);
 	free(p);
 }

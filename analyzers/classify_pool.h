@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "analyzers/classifier.h"
+#include "analyzers/workers.h"
 
 #define POOL_BATCH_ROWS 2048
 
@@ -35,6 +36,7 @@ struct pool_result {
 };
 
 struct pool_batch {
+	struct batch_link link;      /* first: the workers' queue (workers.h) */
 	size_t n;
 	const char *file;            /* the file of every row in the batch */
 	uint64_t line[POOL_BATCH_ROWS];
@@ -44,7 +46,6 @@ struct pool_batch {
 	uint32_t text_len[POOL_BATCH_ROWS], rec_len[POOL_BATCH_ROWS];
 	char *arena;
 	size_t arena_len, arena_cap;
-	struct pool_batch *next;
 };
 
 static inline const void *pool_record(const struct pool_batch *b, size_t i)

@@ -12,16 +12,13 @@
  * merged in that same order: the result does not depend on the number of
  * threads. A worker that finishes a batch out of turn parks it and goes
  * on; whoever completes the next batch in turn writes every parked batch
- * that follows.
+ * that follows. The threads and their queue are analyzers/workers.h.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "analyzers/classifier.h"
+#include "analyzers/workers.h"
 #include "cmd/cmd.h"
 #include "cmd/input_options.h"
 #include "cmd/options.h"
@@ -43,6 +40,7 @@
 
 /* Rows copied out of the CSV reader, whose fields live only in a callback. */
 struct batch {
+	struct batch_link link;    /* first: the workers' queue (workers.h) */
 	const char *file;
 	size_t n;
 	uint64_t line[BATCH_ROWS];
@@ -56,7 +54,6 @@ struct batch {
 	char *arena;
 	size_t arena_len, arena_cap;
 	uint64_t seq;
-	struct batch *next;
 	/* Filled by the worker for the ordered write: the formatted rows and
 	 * what went wrong. A batch carries its own output, so a worker can go
 	 * on to the next batch before earlier ones are written. */
@@ -76,7 +73,6 @@ struct agreement {
 
 struct worker {
 	struct classify_run *run;
-	pthread_t thread;
 	struct matcher *m;
 	/* The platform's type names repeat on every row: remember the mapping. */
 	struct {
@@ -110,19 +106,17 @@ struct classify_run {
 	/* The batch being filled by the main thread. */
 	struct batch *filling;
 	uint64_t next_seq;
-	/* Threads: free batches, queued batches, and the write turn. */
-	pthread_mutex_t lock;
-	pthread_cond_t changed;
-	struct batch *free_list, *queue_head, *queue_tail;
-	size_t queued;
-	struct batch **done;           /* classified, by seq % n_batches, to write */
+	/* The threads, and the write turn: batches classified out of turn
+	 * wait in done, by seq % n_batches. */
+	struct workers *threads;
+	struct batch **done;
 	size_t n_batches;
 	uint64_t write_turn;
-	int stopping, threaded;
-	/* n_threads workers run threads; workers[n_threads] is the reader's
-	 * own, for the batches it classifies itself. */
+	/* One per thread, and the reader's own after the running ones, for
+	 * the batches it classifies itself (workers.h). */
 	struct worker *workers;
-	size_t n_workers, n_threads;
+	void **contexts;
+	size_t n_workers;
 	/* Totals, merged in input order. */
 	uint64_t rows, no_text, invalid, limited;
 	char notes[KEPT_NOTES][640];
@@ -315,8 +309,11 @@ static int classify_row(struct worker *w, struct batch *b, size_t i)
 	return 0;
 }
 
-static void classify_batch(struct worker *w, struct batch *b)
+static void classify_batch(void *worker, struct batch_link *link)
 {
+	struct worker *w = worker;
+	struct batch *b = (struct batch *)link;
+
 	b->no_text = b->invalid = b->limited = 0;
 	b->n_notes = 0;
 	b->done_by = w;
@@ -343,61 +340,24 @@ static void finish_batch(struct classify_run *r, struct batch *b)
 	b->arena_len = 0;
 }
 
-/* With r->lock held: the oldest queued batch, or NULL. */
-static struct batch *dequeue(struct classify_run *r)
-{
-	struct batch *b = r->queue_head;
-	if (!b)
-		return NULL;
-	r->queue_head = b->next;
-	if (!r->queue_head)
-		r->queue_tail = NULL;
-	r->queued--;
-	return b;
-}
-
 /*
- * With r->lock held: parks classified batch b; whoever completes the next
- * one to write writes every batch that is ready, in order. No thread waits
- * for another: it goes back for more work.
+ * With the workers' lock held: parks classified batch b; whoever completes
+ * the next one to write writes every batch that is ready, in order. No
+ * thread waits for another: it goes back for more work.
  */
-static void park(struct classify_run *r, struct batch *b)
+static void park(void *run, struct batch_link *link)
 {
-	r->done[b->seq % r->n_batches] = b;
+	struct classify_run *r = run;
+	struct batch *b = (struct batch *)link;
 	struct batch *d;
+
+	r->done[b->seq % r->n_batches] = b;
 	while ((d = r->done[r->write_turn % r->n_batches]) && d->seq == r->write_turn) {
 		r->done[r->write_turn % r->n_batches] = NULL;
 		finish_batch(r, d);
 		r->write_turn++;
-		d->next = r->free_list;
-		r->free_list = d;
+		workers_recycle(r->threads, &d->link);
 	}
-	pthread_cond_broadcast(&r->changed);
-}
-
-static void *worker_main(void *v)
-{
-	struct worker *w = v;
-	struct classify_run *r = w->run;
-
-	/* The reader is the critical path: it parses, and may inflate too.
-	 * Workers take the CPU it leaves (a nice value is per thread on
-	 * Linux; failing to set it costs only speed). */
-	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WORKER_NICE);
-	pthread_mutex_lock(&r->lock);
-	for (;;) {
-		while (!r->queue_head && !r->stopping)
-			pthread_cond_wait(&r->changed, &r->lock);
-		struct batch *b = dequeue(r);
-		if (!b)
-			break;
-		pthread_mutex_unlock(&r->lock);
-		classify_batch(w, b);
-		pthread_mutex_lock(&r->lock);
-		park(r, b);
-	}
-	pthread_mutex_unlock(&r->lock);
-	return NULL;
 }
 
 /* ---- the main thread's side: copy rows into batches ---- */
@@ -429,51 +389,17 @@ static void batch_free(struct batch *b)
 static void submit(struct classify_run *r)
 {
 	struct batch *b = r->filling;
+	if (!b || !b->n)
+		return;
 	r->filling = NULL;
-	if (!b || !b->n) {
-		r->filling = b;
-		return;
-	}
 	b->seq = r->next_seq++;
-	struct worker *reader = &r->workers[r->n_threads];
-	if (!r->threaded) {
-		classify_batch(reader, b);
-		finish_batch(r, b);
-		r->write_turn++;
-		r->filling = b;
-		return;
-	}
-	pthread_mutex_lock(&r->lock);
-	b->next = NULL;
-	if (r->queue_tail)
-		r->queue_tail->next = b;
-	else
-		r->queue_head = b;
-	r->queue_tail = b;
-	r->queued++;
-	pthread_cond_broadcast(&r->changed);
-	/* The workers are behind: rather than read further ahead, classify
-	 * the oldest waiting batch here, the next to be written. */
-	if (r->queued > r->n_threads + 1) {
-		b = dequeue(r);
-		pthread_mutex_unlock(&r->lock);
-		classify_batch(reader, b);
-		pthread_mutex_lock(&r->lock);
-		park(r, b);
-	}
-	pthread_mutex_unlock(&r->lock);
+	workers_submit(r->threads, &b->link);
 }
 
 static struct batch *filling_batch(struct classify_run *r)
 {
-	if (r->filling)
-		return r->filling;
-	pthread_mutex_lock(&r->lock);
-	while (!r->free_list)
-		pthread_cond_wait(&r->changed, &r->lock);
-	r->filling = r->free_list;
-	r->free_list = r->filling->next;
-	pthread_mutex_unlock(&r->lock);
+	if (!r->filling)
+		r->filling = (struct batch *)workers_empty(r->threads);
 	return r->filling;
 }
 
@@ -619,20 +545,21 @@ static int start_workers(struct classify_run *r, size_t n)
 	 * 12 or 16 helping at 4 or 6). */
 	size_t n_batches = n ? 2 * n + 6 : 1;
 
+	struct batch_link *made = NULL;
+
 	r->n_workers = n + 1;
 	r->workers = calloc(r->n_workers, sizeof(*r->workers));
+	r->contexts = calloc(r->n_workers, sizeof(*r->contexts));
 	r->n_batches = n_batches;
 	r->done = calloc(n_batches, sizeof(*r->done));
-	if (!r->workers || !r->done)
+	if (!r->workers || !r->contexts || !r->done)
 		return -1;
-	pthread_mutex_init(&r->lock, NULL);
-	pthread_cond_init(&r->changed, NULL);
 	for (size_t i = 0; i < n_batches; i++) {
 		struct batch *b = batch_new(r);
 		if (!b)
-			return -1;
-		b->next = r->free_list;
-		r->free_list = b;
+			break;
+		b->link.next = made;
+		made = &b->link;
 	}
 	for (size_t i = 0; i < r->n_workers; i++) {
 		struct worker *w = &r->workers[i];
@@ -644,39 +571,44 @@ static int start_workers(struct classify_run *r, size_t n)
 			matcher_want_origin(w->m);
 			matcher_want_all_hits(w->m);
 		}
+		r->contexts[i] = w;
 	}
-	/* If a thread cannot start, the ones running do the work, and the
-	 * reader uses the next worker's place. */
-	for (size_t i = 0; i < n; i++) {
-		if (pthread_create(&r->workers[i].thread, NULL, worker_main, &r->workers[i]) != 0)
-			break;
-		r->n_threads = i + 1;
-		r->threaded = 1;
+	/* The reader helps once more batches wait than the workers can take
+	 * next. */
+	r->threads = workers_start(n, WORKER_NICE, r->contexts, classify_batch, park,
+				   r, n + 1);
+	if (!r->threads)
+		return -1;
+	for (size_t i = 0; i < n_batches; i++) {
+		struct batch_link *b = made;
+		if (!b)
+			return -1;
+		made = b->next;
+		workers_recycle(r->threads, b);
 	}
 	return 0;
 }
 
+/* Classifies what is left, waits for the threads and frees the batches. */
 static void stop_workers(struct classify_run *r)
 {
+	struct batch_link *b;
+
+	if (!r->threads)
+		return;
 	submit(r);
-	if (r->threaded) {
-		pthread_mutex_lock(&r->lock);
-		r->stopping = 1;
-		pthread_cond_broadcast(&r->changed);
-		pthread_mutex_unlock(&r->lock);
-		for (size_t i = 0; i < r->n_threads; i++)
-			pthread_join(r->workers[i].thread, NULL);
+	b = workers_stop(r->threads);
+	r->threads = NULL;
+	while (b) {
+		struct batch_link *next = b->next;
+		batch_free((struct batch *)b);
+		b = next;
 	}
 }
 
 static void release(struct classify_run *r)
 {
 	batch_free(r->filling);
-	while (r->free_list) {
-		struct batch *b = r->free_list;
-		r->free_list = b->next;
-		batch_free(b);
-	}
 	for (size_t i = 0; r->workers && i < r->n_workers; i++) {
 		struct worker *w = &r->workers[i];
 		for (size_t k = 0; k < w->n_agreement; k++) {
@@ -687,11 +619,8 @@ static void release(struct classify_run *r)
 		matcher_free(w->m);
 	}
 	free(r->workers);
+	free(r->contexts);
 	free(r->done);
-	if (r->workers) {
-		pthread_mutex_destroy(&r->lock);
-		pthread_cond_destroy(&r->changed);
-	}
 }
 
 /* Summary rows: the most complaints first, then by platform type, the
@@ -881,7 +810,7 @@ static int run_classify(int argc, char **argv)
 	eo.source.threaded = inflate_thread;
 	if (!inflate_thread)
 		eo.source.chunk_size = READER_CHUNK;
-	/* A worker never waits for another (see worker_main). */
+	/* A worker never waits for another (see park). */
 	if (start_workers(&r, n_threads) < 0 ||
 	    (!summary && (table_begin(&r.header, stdout, r.format, r.names, r.n_names) < 0 ||
 			  table_end(&r.header) < 0))) {
