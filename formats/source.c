@@ -244,8 +244,9 @@ static int gzip_member_start(struct gzip_dec *d, struct error *err)
 
 /*
  * The length of the member header at p (RFC 1952: ten bytes, then the
- * optional extra field, name, comment and header CRC, which is skipped
- * like gzip's own readers do), 0 if it runs past p + n, or -1 with *why.
+ * optional extra field, name, comment and header CRC, the low 16 bits of
+ * the CRC-32 of the bytes before it), 0 if it runs past p + n, or -1 with
+ * *why.
  */
 static long gzip_header_len(const unsigned char *p, size_t n, const char **why)
 {
@@ -278,8 +279,15 @@ static long gzip_header_len(const unsigned char *p, size_t n, const char **why)
 			return 0;
 		at = (size_t)(zero - p) + 1;
 	}
-	if (flags & FHCRC)
+	if (flags & FHCRC) {
+		if (n < at + 2)
+			return 0;
+		if ((crc32_update(0, p, at) & 0xffff) != ((uint32_t)p[at] | (uint32_t)p[at + 1] << 8)) {
+			*why = "header crc mismatch";
+			return -1;
+		}
 		at += 2;
+	}
 	return at > n ? 0 : (long)at;
 }
 

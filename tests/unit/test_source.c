@@ -817,9 +817,11 @@ static void append_member(unsigned char *buf, size_t *len, const char *data,
 		memcpy(p + at, "exported 2026-11-22", 20);
 		at += 20;
 	}
-	if (flags & 2) {                /* FHCRC: not checked, only skipped */
-		memcpy(p + at, "\0\0", 2);
-		at += 2;
+	if (flags & 2) {                /* FHCRC: the header's CRC-32, low half */
+		uint32_t h = (uint32_t)crc32(0, p, (uInt)at);
+
+		p[at++] = (unsigned char)h;
+		p[at++] = (unsigned char)(h >> 8);
 	}
 	memset(&z, 0, sizeof(z));
 	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), Z_OK);
@@ -843,7 +845,7 @@ static void append_member(unsigned char *buf, size_t *len, const char *data,
 /*
  * Each member is its own DEFLATE stream: one whose matches reach back into
  * the member before it is corrupt, even though those bytes were just
- * decoded. Header fields (extra, name, comment, header CRC) are skipped.
+ * decoded. Header fields (extra, name, comment, header CRC) are read.
  */
 static void check_member_history(int threaded)
 {
@@ -936,8 +938,8 @@ static size_t put_member(unsigned char *p, const unsigned char *data, size_t n,
  * empty members and members of any size, back to back over several MiB,
  * so that headers, data and trailers fall across the read buffer's
  * refills. zlib read the headers before; tousu does now, and must read
- * every one. A header with an unknown method or a reserved flag is an
- * error in zlib's words.
+ * every one. A header with an unknown method, a reserved flag or a header
+ * CRC that does not match is an error in zlib's words.
  */
 static void check_member_headers(int threaded)
 {
@@ -991,6 +993,16 @@ static void check_member_headers(int threaded)
 	d = drain(path, SOURCE_AUTO, threaded, 0);
 	assert_int_equal(d.rc, -1);
 	assert_non_null(strstr(d.err.msg, "unknown compression method"));
+	free(d.data);
+
+	/* A header CRC that does not match its header (the name changed). */
+	second = put_member(gz, plain, 1000, 0, &rng);
+	len = second + put_member(gz + second, plain, 1000, 8 | 2, &rng);
+	gz[second + 10] ^= 1;
+	write_file(path, gz, len);
+	d = drain(path, SOURCE_AUTO, threaded, 0);
+	assert_int_equal(d.rc, -1);
+	assert_non_null(strstr(d.err.msg, "header crc mismatch"));
 	free(d.data);
 	unlink(path);
 	free(plain);
