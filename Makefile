@@ -154,9 +154,12 @@ fuzz: $(GEN_RULES)
 		analyzers/classifier.c analyzers/rules.c analyzers/textfold.c analyzers/hanzi_t2s.c \
 		formats/encoding.c formats/error.c $(GEN_RULES) -lpcre2-8
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_deflate tests/fuzz/fuzz_deflate.c formats/deflate.c -lz
+	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_gzip tests/fuzz/fuzz_gzip.c formats/source.c \
+		formats/deflate.c formats/crc32.c formats/error.c -lz -lpthread
 	build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096
 	build/fuzz/fuzz_classify -max_total_time=$(FUZZ_SECONDS) -max_len=2048
 	build/fuzz/fuzz_deflate -max_total_time=$(FUZZ_SECONDS) -max_len=8192
+	build/fuzz/fuzz_gzip -max_total_time=$(FUZZ_SECONDS) -max_len=16384
 
 install: tousu
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
