@@ -10,8 +10,9 @@
  * bytes that are counted (overrun): consuming one of their bits means the
  * stream was cut short.
  *
- * Each Huffman code has one table indexed by the next TABLE_BITS bits of
- * input; codes longer than that continue in a subtable. An entry says in
+ * Each Huffman code has one table indexed by the next few bits of input
+ * (LITLEN_BITS, DIST_BITS, PRECODE_BITS); longer codes continue in a
+ * subtable. An entry says in
  * one 32-bit word how many bits to consume and what the symbol means.
  */
 #include "formats/deflate.h"
@@ -31,8 +32,9 @@
 #define PRECODE_BITS 7
 
 /*
- * Every subtable of a code has 2^(longest - TABLE_BITS) entries, and there
- * is at most one per symbol with a long code: simple, and small enough.
+ * Every subtable of a code has 2^(longest code - table bits) entries, and
+ * there is at most one per symbol with a long code: simple, and small
+ * enough (26 KiB and 17 KiB at most, of which a block touches little).
  */
 #define LITLEN_TABLE ((1u << LITLEN_BITS) + \
 		      LITLEN_SYMS * (1u << (MAX_CODE_LEN - LITLEN_BITS)))
@@ -53,7 +55,8 @@
 #define E_BAD         0x8000u
 
 /* Room the fast loop needs: a refill's 8-byte load twice, and on the out
- * side two literals, the longest match and a word copy's overshoot. */
+ * side two literals, then the longest match with what its word copy may
+ * write past its end (up to 40 bytes past a short one). */
 #define FAST_IN 32
 #define FAST_OUT (2 + DEFLATE_MAX_MATCH + 40 + 4)
 /* Input that holds any one symbol, and any block header (at most 4,480 bits). */
@@ -311,8 +314,9 @@ static uint64_t load_le64(const unsigned char *p)
 #define FAIL(m) do { s->msg = (m); st = DEFLATE_ERROR; goto out; } while (0)
 
 /*
- * The copy of a match that may write up to 7 bytes past its end: words
- * where the source is at least a word behind, else bytes.
+ * The copy of a match that may write past its end (up to 37 bytes past a
+ * 3-byte match, 7 past a long one): words where the source is at least a
+ * word behind, else bytes.
  */
 static inline void copy_match_fast(unsigned char *dst, unsigned dist,
 				   unsigned len)
