@@ -1,7 +1,9 @@
 /*
  * workers.c - one lock and one condition for the free list, the queue and
  * every wait: batches are thousands of rows, so the lock is taken a few
- * times a batch and never contended for long.
+ * times a batch. What holds it longest is `done` (classify writes the rows
+ * of every batch that is next in turn under it, so that output order needs
+ * no lock of its own).
  */
 #include "analyzers/workers.h"
 
