@@ -269,49 +269,87 @@ static uint64_t load_le64(const unsigned char *p)
 	return v;
 }
 
-#define BITS(n)     (bitbuf & ((UINT64_C(1) << (n)) - 1))
-#define CONSUME(n)  do { bitbuf >>= (n); bitsleft -= (n); } while (0)
+/*
+ * The bit reader. The hot loop (decode_fast) keeps the same state in
+ * locals; everything else - block headers, stored blocks, the symbols near
+ * either end of the buffers - reads through this one.
+ */
+struct bitreader {
+	uint64_t buf;
+	unsigned left;
+	unsigned overrun;       /* made-up zero bytes past the last input */
+	const unsigned char *in;
+	const unsigned char *end;
+	int last;
+};
 
-/* At least FAST_IN bytes of input left: one load, no branch. */
-#define REFILL_FAST() do {                                         \
-	bitbuf |= load_le64(in) << bitsleft;                       \
-	in += (63 - bitsleft) >> 3;                                \
-	bitsleft |= 56;                                            \
-} while (0)
+/* A byte at a time, then made-up zero bytes if the input is the last. */
+static void br_refill(struct bitreader *br)
+{
+	while (br->left <= 56) {
+		if (br->in < br->end)
+			br->buf |= (uint64_t)*br->in++ << br->left;
+		else if (br->last)
+			br->overrun++;
+		else
+			break;
+		br->left += 8;
+	}
+}
 
-/* Near the end: a byte at a time, then made-up zero bytes if in_last. */
-#define REFILL_SLOW() do {                                         \
-	while (bitsleft <= 56) {                                   \
-		if (in < in_end)                                   \
-			bitbuf |= (uint64_t)*in++ << bitsleft;     \
-		else if (last)                                     \
-			overrun++;                                 \
-		else                                               \
-			break;                                     \
-		bitsleft += 8;                                     \
-	}                                                          \
-} while (0)
+static unsigned br_take(struct bitreader *br, unsigned n)
+{
+	unsigned v;
 
-/* A symbol of table t (index bits b); leaves its entry in e. */
-#define DECODE(e, t, b) do {                                       \
-	(e) = (t)[BITS(b)];                                        \
-	if ((e) & E_SUB) {                                         \
-		CONSUME(b);                                        \
-		(e) = (t)[E_VALUE(e) + BITS(E_EXTRA(e))];          \
-	}                                                          \
-	CONSUME(E_LEN(e));                                         \
-} while (0)
+	if (br->left < n)
+		br_refill(br);
+	v = (unsigned)(br->buf & ((UINT64_C(1) << n) - 1));
+	br->buf >>= n;
+	br->left -= n;
+	return v;
+}
+
+/* A symbol of table t (index bits b): its entry. */
+static uint32_t br_decode(struct bitreader *br, const uint32_t *t, unsigned b)
+{
+	uint32_t e;
+
+	br_refill(br);
+	e = t[br->buf & ((1u << b) - 1)];
+	if (e & E_SUB) {
+		br->buf >>= b;
+		br->left -= b;
+		e = t[E_VALUE(e) + (br->buf & ((1u << E_EXTRA(e)) - 1))];
+	}
+	br->buf >>= E_LEN(e);
+	br->left -= E_LEN(e);
+	return e;
+}
 
 /* A length or distance: its entry's base plus the extra bits after the code. */
-#define TAKE_VALUE(v, e) do {                                      \
-	(v) = E_VALUE(e) + (unsigned)BITS(E_EXTRA(e));             \
-	CONSUME(E_EXTRA(e));                                       \
-} while (0)
+static unsigned br_value(struct bitreader *br, uint32_t e)
+{
+	return E_VALUE(e) + br_take(br, E_EXTRA(e));
+}
 
-/* Whether a made-up byte's bit has been consumed. */
-#define OVERRUN() (bitsleft < 8 * overrun)
+/* Whether a made-up byte's bit has been consumed: the stream was cut. */
+static int br_overrun(const struct bitreader *br)
+{
+	return br->left < 8 * br->overrun;
+}
 
-#define FAIL(m) do { s->msg = (m); st = DEFLATE_ERROR; goto out; } while (0)
+/*
+ * Hands the whole bytes it holds back to the input, so that the caller
+ * may move what is left of it, and so that what follows (a stored block's
+ * bytes, a gzip trailer) is read from the input. Not after an overrun.
+ */
+static void br_give_back(struct bitreader *br)
+{
+	br->in -= (br->left >> 3) - br->overrun;
+	br->left &= 7;
+	br->buf &= (UINT64_C(1) << br->left) - 1;
+	br->overrun = 0;
+}
 
 /*
  * The copy of a match that may write past its end (up to 37 bytes past a
@@ -357,44 +395,6 @@ static inline void copy_match_exact(unsigned char *dst, unsigned dist,
 }
 
 /*
- * The bit reader outside the hot loop, which keeps the same state in
- * locals: block headers are read through this one.
- */
-struct bitreader {
-	uint64_t buf;
-	unsigned left;
-	unsigned overrun;       /* made-up zero bytes past the last input */
-	const unsigned char *in;
-	const unsigned char *end;
-	int last;
-};
-
-static void br_refill(struct bitreader *br)
-{
-	while (br->left <= 56) {
-		if (br->in < br->end)
-			br->buf |= (uint64_t)*br->in++ << br->left;
-		else if (br->last)
-			br->overrun++;
-		else
-			break;
-		br->left += 8;
-	}
-}
-
-static unsigned br_take(struct bitreader *br, unsigned n)
-{
-	unsigned v;
-
-	if (br->left < n)
-		br_refill(br);
-	v = (unsigned)(br->buf & ((UINT64_C(1) << n) - 1));
-	br->buf >>= n;
-	br->left -= n;
-	return v;
-}
-
-/*
  * Reads a dynamic block's code lengths and builds its tables. Returns NULL
  * or what is wrong, in zlib's words. The caller made sure HEADER_IN bytes
  * are there or the input is the last, and checks for overrun after.
@@ -432,11 +432,7 @@ static const char *read_dynamic_header(struct deflate_decoder *d,
 		unsigned rep;
 		uint8_t val = 0;
 
-		if (br->left < PRECODE_BITS)
-			br_refill(br);
-		e = d->precode[br->buf & ((1u << PRECODE_BITS) - 1)];
-		br->buf >>= E_LEN(e);
-		br->left -= E_LEN(e);
+		e = br_decode(br, d->precode, PRECODE_BITS);
 		if (E_VALUE(e) < 16) {
 			lens[i++] = (uint8_t)E_VALUE(e);
 			continue;
@@ -505,70 +501,142 @@ static const char *read_block_header(struct deflate_decoder *d,
 	return "invalid block type";
 }
 
+#define BITS(n)     (bitbuf & ((UINT64_C(1) << (n)) - 1))
+#define CONSUME(n)  do { bitbuf >>= (n); bitsleft -= (n); } while (0)
+
+/* At least FAST_IN bytes of input left: one load, no branch. */
+#define REFILL_FAST() do {                                         \
+	bitbuf |= load_le64(in) << bitsleft;                       \
+	in += (63 - bitsleft) >> 3;                                \
+	bitsleft |= 56;                                            \
+} while (0)
+
+/* A symbol of table t (index bits b); leaves its entry in e. */
+#define DECODE(e, t, b) do {                                       \
+	(e) = (t)[BITS(b)];                                        \
+	if ((e) & E_SUB) {                                         \
+		CONSUME(b);                                        \
+		(e) = (t)[E_VALUE(e) + BITS(E_EXTRA(e))];          \
+	}                                                          \
+	CONSUME(E_LEN(e));                                         \
+} while (0)
+
+/* br_value() on the locals. */
+#define TAKE_VALUE(v, e) do {                                      \
+	(v) = E_VALUE(e) + (unsigned)BITS(E_EXTRA(e));             \
+	CONSUME(E_EXTRA(e));                                       \
+} while (0)
+
+/*
+ * The hot loop: whole symbols of a Huffman block while FAST_IN bytes of
+ * input and FAST_OUT of room remain, with the bit reader in locals and no
+ * check inside a symbol. Stops there, or at the block's end (d->state is
+ * then BLOCK_HEADER). Returns NULL, or what is wrong in zlib's words.
+ */
+static const char *decode_fast(struct deflate_decoder *d, struct bitreader *br,
+			       unsigned char **next_out, unsigned char *out_end,
+			       const unsigned char *history)
+{
+	const unsigned char *in = br->in;
+	const unsigned char *const in_end = br->end;
+	uint64_t bitbuf = br->buf;
+	unsigned bitsleft = br->left;
+	unsigned char *out = *next_out;
+	const char *msg = NULL;
+
+	while (in_end - in >= FAST_IN && out_end - out >= FAST_OUT) {
+		uint32_t e;
+		unsigned len, dist;
+
+		REFILL_FAST();
+		DECODE(e, d->litlen, LITLEN_BITS);
+		if (e & E_LITERAL) {
+			/* 56 bits hold three codes of at most 15. */
+			*out++ = (unsigned char)E_VALUE(e);
+			DECODE(e, d->litlen, LITLEN_BITS);
+			if (e & E_LITERAL) {
+				*out++ = (unsigned char)E_VALUE(e);
+				DECODE(e, d->litlen, LITLEN_BITS);
+				if (e & E_LITERAL) {
+					*out++ = (unsigned char)E_VALUE(e);
+					continue;
+				}
+			}
+		}
+		if (e & E_BAD) {
+			msg = "invalid literal/length code";
+			break;
+		}
+		if (e & E_END) {
+			d->state = BLOCK_HEADER;
+			break;
+		}
+		REFILL_FAST();
+		TAKE_VALUE(len, e);
+		DECODE(e, d->dist, DIST_BITS);
+		if (e & E_BAD) {
+			msg = "invalid distance code";
+			break;
+		}
+		TAKE_VALUE(dist, e);
+		if (dist > (size_t)(out - history)) {
+			msg = "invalid distance too far back";
+			break;
+		}
+		copy_match_fast(out, dist, len);
+		out += len;
+	}
+	br->in = in;
+	br->buf = bitbuf;
+	br->left = bitsleft;
+	*next_out = out;
+	return msg;
+}
+
 enum deflate_status deflate_decode(struct deflate_decoder *d,
 				   struct deflate_stream *s)
 {
-	const unsigned char *in = s->next_in;
-	const unsigned char *const in_end = s->end_in;
+	struct bitreader br = {
+		d->bitbuf, d->bitsleft, 0, s->next_in, s->end_in, s->in_last,
+	};
 	unsigned char *out = s->next_out;
 	unsigned char *const out_end = s->end_out;
 	const unsigned char *const history = s->history;
-	const int last = s->in_last;
-	uint64_t bitbuf = d->bitbuf;
-	unsigned bitsleft = d->bitsleft;
-	unsigned overrun = 0;
+	const char *msg = NULL;
 	enum deflate_status st;
 
 	for (;;) {
 		if (d->state == BLOCK_HEADER) {
-			const char *msg;
-
 			if (d->final) {
 				/* The stream ends on a byte: skip to it. */
-				CONSUME(bitsleft & 7);
+				br_take(&br, br.left & 7);
 				st = DEFLATE_STREAM_END;
 				goto out;
 			}
-			if (!last && in_end - in < HEADER_IN) {
+			if (!br.last && br.end - br.in < HEADER_IN) {
 				st = DEFLATE_NEED_INPUT;
 				goto out;
 			}
-			{
-				struct bitreader br = {
-					bitbuf, bitsleft, overrun, in, in_end, last,
-				};
-
-				msg = read_block_header(d, &br);
-				bitbuf = br.buf;
-				bitsleft = br.left;
-				overrun = br.overrun;
-				in = br.in;
-			}
-			if (OVERRUN())
+			msg = read_block_header(d, &br);
+			if (br_overrun(&br))
 				goto truncated;
 			if (msg)
-				FAIL(msg);
-			if (d->state == BLOCK_STORED) {
-				/* Stored bytes are read straight from the input. */
-				in -= (bitsleft >> 3) - overrun;
-				bitsleft = 0;
-				bitbuf = 0;
-				overrun = 0;
-			}
-			if (OVERRUN())
-				goto truncated;
+				goto failed;
+			/* Stored bytes are read straight from the input. */
+			if (d->state == BLOCK_STORED)
+				br_give_back(&br);
 			continue;
 		}
 
 		if (d->state == BLOCK_STORED) {
 			size_t n = d->stored_left;
 
-			if (n > (size_t)(in_end - in))
-				n = (size_t)(in_end - in);
+			if (n > (size_t)(br.end - br.in))
+				n = (size_t)(br.end - br.in);
 			if (n > (size_t)(out_end - out))
 				n = (size_t)(out_end - out);
-			memcpy(out, in, n);
-			in += n;
+			memcpy(out, br.in, n);
+			br.in += n;
 			out += n;
 			d->stored_left -= (uint32_t)n;
 			if (d->stored_left == 0) {
@@ -577,50 +645,16 @@ enum deflate_status deflate_decode(struct deflate_decoder *d,
 			}
 			if (out == out_end)
 				st = DEFLATE_OUTPUT_FULL;
-			else if (last)
+			else if (br.last)
 				goto truncated;
 			else
 				st = DEFLATE_NEED_INPUT;
 			goto out;
 		}
 
-		/* BLOCK_HUFFMAN: the hot loop, checks hoisted out of it. */
-		while (in_end - in >= FAST_IN && out_end - out >= FAST_OUT) {
-			uint32_t e;
-			unsigned len, dist;
-
-			REFILL_FAST();
-			DECODE(e, d->litlen, LITLEN_BITS);
-			if (e & E_LITERAL) {
-				/* 56 bits hold three codes of at most 15. */
-				*out++ = (unsigned char)E_VALUE(e);
-				DECODE(e, d->litlen, LITLEN_BITS);
-				if (e & E_LITERAL) {
-					*out++ = (unsigned char)E_VALUE(e);
-					DECODE(e, d->litlen, LITLEN_BITS);
-					if (e & E_LITERAL) {
-						*out++ = (unsigned char)E_VALUE(e);
-						continue;
-					}
-				}
-			}
-			if (e & (E_END | E_BAD)) {
-				if (e & E_BAD)
-					FAIL("invalid literal/length code");
-				d->state = BLOCK_HEADER;
-				break;
-			}
-			REFILL_FAST();
-			TAKE_VALUE(len, e);
-			DECODE(e, d->dist, DIST_BITS);
-			if (e & E_BAD)
-				FAIL("invalid distance code");
-			TAKE_VALUE(dist, e);
-			if (dist > (size_t)(out - history))
-				FAIL("invalid distance too far back");
-			copy_match_fast(out, dist, len);
-			out += len;
-		}
+		msg = decode_fast(d, &br, &out, out_end, history);
+		if (msg)
+			goto failed;
 		if (d->state != BLOCK_HUFFMAN)
 			continue;
 
@@ -629,7 +663,7 @@ enum deflate_status deflate_decode(struct deflate_decoder *d,
 			uint32_t e;
 			unsigned len, dist;
 
-			if (!last && in_end - in < SYMBOL_IN) {
+			if (!br.last && br.end - br.in < SYMBOL_IN) {
 				st = DEFLATE_NEED_INPUT;
 				goto out;
 			}
@@ -637,34 +671,36 @@ enum deflate_status deflate_decode(struct deflate_decoder *d,
 				st = DEFLATE_OUTPUT_FULL;
 				goto out;
 			}
-			if (in_end - in >= FAST_IN && out_end - out >= FAST_OUT)
+			if (br.end - br.in >= FAST_IN && out_end - out >= FAST_OUT)
 				break;  /* back to the fast loop */
-			REFILL_SLOW();
-			DECODE(e, d->litlen, LITLEN_BITS);
+			e = br_decode(&br, d->litlen, LITLEN_BITS);
+			if (br_overrun(&br))
+				goto truncated;
 			if (e & E_LITERAL) {
-				if (OVERRUN())
-					goto truncated;
 				*out++ = (unsigned char)E_VALUE(e);
 				continue;
 			}
-			if (OVERRUN())
-				goto truncated;
-			if (e & E_BAD)
-				FAIL("invalid literal/length code");
+			if (e & E_BAD) {
+				msg = "invalid literal/length code";
+				goto failed;
+			}
 			if (e & E_END) {
 				d->state = BLOCK_HEADER;
 				break;
 			}
-			REFILL_SLOW();
-			TAKE_VALUE(len, e);
-			DECODE(e, d->dist, DIST_BITS);
-			TAKE_VALUE(dist, e);
-			if (OVERRUN())
+			len = br_value(&br, e);
+			e = br_decode(&br, d->dist, DIST_BITS);
+			dist = br_value(&br, e);
+			if (br_overrun(&br))
 				goto truncated;
-			if (e & E_BAD)
-				FAIL("invalid distance code");
-			if (dist > (size_t)(out - history))
-				FAIL("invalid distance too far back");
+			if (e & E_BAD) {
+				msg = "invalid distance code";
+				goto failed;
+			}
+			if (dist > (size_t)(out - history)) {
+				msg = "invalid distance too far back";
+				goto failed;
+			}
 			copy_match_exact(out, dist, len);
 			out += len;
 		}
@@ -672,20 +708,16 @@ enum deflate_status deflate_decode(struct deflate_decoder *d,
 
 truncated:
 	st = DEFLATE_TRUNCATED;
+	goto out;
+failed:
+	s->msg = msg;
+	st = DEFLATE_ERROR;
 out:
-	if (st != DEFLATE_ERROR && st != DEFLATE_TRUNCATED) {
-		/*
-		 * Hand whole bytes back to the input, so that the caller may
-		 * move what is left of it, and so that the stream's end is
-		 * where the next bytes (a gzip trailer) begin.
-		 */
-		in -= (bitsleft >> 3) - overrun;
-		bitsleft &= 7;
-		bitbuf &= (UINT64_C(1) << bitsleft) - 1;
-	}
-	d->bitbuf = bitbuf;
-	d->bitsleft = bitsleft;
-	s->next_in = in;
+	if (st != DEFLATE_ERROR && st != DEFLATE_TRUNCATED)
+		br_give_back(&br);
+	d->bitbuf = br.buf;
+	d->bitsleft = br.left;
+	s->next_in = br.in;
 	s->next_out = out;
 	return st;
 }
