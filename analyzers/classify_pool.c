@@ -19,7 +19,6 @@ struct classify_pool {
 	int failed;
 	/* threads + 1 matchers: the last is the reader's, when no thread runs. */
 	struct pool_worker *workers;
-	void **contexts;
 	size_t n_workers;
 	struct workers *threads;
 };
@@ -100,16 +99,15 @@ struct classify_pool *classify_pool_new(const struct classifier *c, size_t threa
 	pthread_mutex_init(&p->done_lock, NULL);
 	p->n_workers = threads + 1;
 	p->workers = calloc(p->n_workers, sizeof(*p->workers));
-	p->contexts = calloc(p->n_workers, sizeof(*p->contexts));
-	if (!p->workers || !p->contexts)
+	if (!p->workers)
 		goto fail;
 	for (size_t i = 0; i < p->n_workers; i++) {
 		p->workers[i].pool = p;
-		p->contexts[i] = &p->workers[i];
 		if (!(p->workers[i].m = matcher_new(c, match_limit)))
 			goto fail;
 	}
-	p->threads = workers_start(threads, nice, p->contexts, run_batch, recycle, p, 0);
+	p->threads = workers_start(threads, nice, p->workers, sizeof(*p->workers),
+				   run_batch, recycle, p, 0);
 	if (!p->threads)
 		goto fail;
 	/* Two batches per worker and one filling: a worker always has its next
@@ -202,7 +200,6 @@ void classify_pool_free(struct classify_pool *p)
 	for (size_t i = 0; p->workers && i < p->n_workers; i++)
 		matcher_free(p->workers[i].m);
 	free(p->workers);
-	free(p->contexts);
 	batch_free(p->filling);
 	pthread_mutex_destroy(&p->done_lock);
 	free(p);

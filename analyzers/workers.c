@@ -83,9 +83,9 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-struct workers *workers_start(size_t threads, int nice, void *const *contexts,
-			      workers_work_fn work, workers_done_fn done,
-			      void *owner, size_t help_after)
+struct workers *workers_start(size_t threads, int nice, void *contexts,
+			      size_t context_size, workers_work_fn work,
+			      workers_done_fn done, void *owner, size_t help_after)
 {
 	struct workers *w = calloc(1, sizeof(*w));
 
@@ -107,13 +107,13 @@ struct workers *workers_start(size_t threads, int nice, void *const *contexts,
 	 * reader takes the next context. */
 	for (size_t i = 0; i < threads; i++) {
 		w->threads[i].pool = w;
-		w->threads[i].context = contexts[i];
+		w->threads[i].context = (char *)contexts + i * context_size;
 		if (pthread_create(&w->threads[i].thread, NULL, thread_main,
 				   &w->threads[i]) != 0)
 			break;
 		w->n_threads = i + 1;
 	}
-	w->reader_context = contexts[w->n_threads];
+	w->reader_context = (char *)contexts + w->n_threads * context_size;
 	return w;
 }
 

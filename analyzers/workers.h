@@ -16,8 +16,9 @@
  * oldest itself rather than read further ahead.
  *
  * With 0 threads, or when no thread could start, submit runs work and
- * done on the caller's thread. The reader's own worker context is
- * workers[started], so a caller gives threads + 1 contexts.
+ * done on the caller's thread. A caller gives threads + 1 worker contexts
+ * (its own structs, one after another); the reader's is the one after
+ * the threads that started.
  */
 #ifndef TOUSU_WORKERS_H
 #define TOUSU_WORKERS_H
@@ -35,13 +36,13 @@ typedef void (*workers_done_fn)(void *owner, struct batch_link *b);
 struct workers;
 
 /*
- * Starts up to `threads` threads, each running work with its own context
- * from `contexts` (threads + 1 of them). help_after 0: the reader never
- * helps. Returns NULL when out of memory.
+ * Starts up to `threads` threads, thread i running work with the context
+ * at contexts + i * context_size. help_after 0: the reader never helps.
+ * Returns NULL when out of memory.
  */
-struct workers *workers_start(size_t threads, int nice, void *const *contexts,
-			      workers_work_fn work, workers_done_fn done,
-			      void *owner, size_t help_after);
+struct workers *workers_start(size_t threads, int nice, void *contexts,
+			      size_t context_size, workers_work_fn work,
+			      workers_done_fn done, void *owner, size_t help_after);
 
 /* How many threads run (0: everything runs on the reader's thread). */
 size_t workers_started(const struct workers *w);

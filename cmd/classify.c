@@ -115,7 +115,6 @@ struct classify_run {
 	/* One per thread, and the reader's own after the running ones, for
 	 * the batches it classifies itself (workers.h). */
 	struct worker *workers;
-	void **contexts;
 	size_t n_workers;
 	/* Totals, merged in input order. */
 	uint64_t rows, no_text, invalid, limited;
@@ -545,22 +544,12 @@ static int start_workers(struct classify_run *r, size_t n)
 	 * 12 or 16 helping at 4 or 6). */
 	size_t n_batches = n ? 2 * n + 6 : 1;
 
-	struct batch_link *made = NULL;
-
 	r->n_workers = n + 1;
 	r->workers = calloc(r->n_workers, sizeof(*r->workers));
-	r->contexts = calloc(r->n_workers, sizeof(*r->contexts));
 	r->n_batches = n_batches;
 	r->done = calloc(n_batches, sizeof(*r->done));
-	if (!r->workers || !r->contexts || !r->done)
+	if (!r->workers || !r->done)
 		return -1;
-	for (size_t i = 0; i < n_batches; i++) {
-		struct batch *b = batch_new(r);
-		if (!b)
-			break;
-		b->link.next = made;
-		made = &b->link;
-	}
 	for (size_t i = 0; i < r->n_workers; i++) {
 		struct worker *w = &r->workers[i];
 		w->run = r;
@@ -571,20 +560,18 @@ static int start_workers(struct classify_run *r, size_t n)
 			matcher_want_origin(w->m);
 			matcher_want_all_hits(w->m);
 		}
-		r->contexts[i] = w;
 	}
 	/* The reader helps once more batches wait than the workers can take
 	 * next. */
-	r->threads = workers_start(n, WORKER_NICE, r->contexts, classify_batch, park,
-				   r, n + 1);
+	r->threads = workers_start(n, WORKER_NICE, r->workers, sizeof(*r->workers),
+				   classify_batch, park, r, n + 1);
 	if (!r->threads)
 		return -1;
 	for (size_t i = 0; i < n_batches; i++) {
-		struct batch_link *b = made;
+		struct batch *b = batch_new(r);
 		if (!b)
 			return -1;
-		made = b->next;
-		workers_recycle(r->threads, b);
+		workers_recycle(r->threads, &b->link);
 	}
 	return 0;
 }
@@ -619,7 +606,6 @@ static void release(struct classify_run *r)
 		matcher_free(w->m);
 	}
 	free(r->workers);
-	free(r->contexts);
 	free(r->done);
 }
 

@@ -82,16 +82,13 @@ static void test_every_batch_once(void **state)
 	(void)state;
 	for (size_t threads = 0; threads <= 4; threads++) {
 		struct ctx c[5] = { { 0 } };
-		void *contexts[5];
 		struct item items[N_BATCHES];
 		struct owner o = { 0 };
 		int submitted = 0;
 
 		memset(items, 0, sizeof(items));
 
-		for (size_t i = 0; i < 5; i++)
-			contexts[i] = &c[i];
-		o.w = workers_start(threads, 0, contexts, work, done, &o, threads + 1);
+		o.w = workers_start(threads, 0, c, sizeof(c[0]), work, done, &o, threads + 1);
 		assert_non_null(o.w);
 		assert_int_equal(workers_started(o.w), threads);
 		for (int i = 0; i < N_BATCHES; i++)
@@ -129,16 +126,19 @@ static void test_reader_helps_with_oldest(void **state)
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 	int gate_open = 0, entered = 0;
-	struct ctx held = { 1, &lock, &cond, &gate_open, &entered };
-	struct ctx reader = { 2, NULL, NULL, NULL, NULL };
-	void *contexts[2] = { &held, &reader };
+	/* The thread's context, then the reader's. */
+	struct ctx c[2] = {
+		{ 1, &lock, &cond, &gate_open, &entered },
+		{ 2, NULL, NULL, NULL, NULL },
+	};
+	struct ctx *held = &c[0], *reader = &c[1];
 	struct item items[N_BATCHES];
 	struct owner o = { 0 };
 
 	memset(items, 0, sizeof(items));
 	for (int i = 0; i < N_BATCHES; i++)
 		items[i].id = i;
-	o.w = workers_start(1, 0, contexts, work, done, &o, 2);
+	o.w = workers_start(1, 0, c, sizeof(c[0]), work, done, &o, 2);
 	assert_non_null(o.w);
 	assert_int_equal(workers_started(o.w), 1);
 	for (int i = N_BATCHES - 1; i >= 0; i--)
@@ -157,7 +157,7 @@ static void test_reader_helps_with_oldest(void **state)
 	workers_submit(o.w, workers_empty(o.w));
 	assert_int_equal(o.done_count, 1);
 	assert_int_equal(o.order[0], 1);
-	assert_ptr_equal(items[1].worked_by, &reader);
+	assert_ptr_equal(items[1].worked_by, reader);
 
 	pthread_mutex_lock(&lock);
 	gate_open = 1;
@@ -167,7 +167,7 @@ static void test_reader_helps_with_oldest(void **state)
 	assert_int_equal(o.done_count, 4);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(items[i].done, 1);
-	assert_ptr_equal(items[0].worked_by, &held);
+	assert_ptr_equal(items[0].worked_by, held);
 	assert_int_equal(list_length(workers_stop(o.w)), N_BATCHES);
 }
 
