@@ -93,7 +93,7 @@ size_t cmd_cores(void)
 
 size_t cmd_threads(uint64_t requested)
 {
-	/* One worker per core: the reader and the inflate thread are light
+	/* One worker per core: the reader and the decode thread are light
 	 * beside them. */
 	if (requested == UINT64_MAX)
 		requested = cmd_cores();

@@ -114,7 +114,6 @@ struct dec_progress {
  * open(), never concurrently.
  */
 struct inflater {
-	const char *name;
 	void *(*open)(struct input *in, struct error *err);
 	enum dec_status (*decode)(void *dec, unsigned char *out, size_t cap,
 				  size_t *len, struct dec_progress *pr,
@@ -448,7 +447,7 @@ static enum dec_status gzip_decode(void *dec, unsigned char *out, size_t cap,
 }
 
 static const struct inflater gzip_inflater = {
-	"tousu", gzip_open, gzip_decode, gzip_close,
+	gzip_open, gzip_decode, gzip_close,
 };
 
 /* ---- the decode thread ------------------------------------------------- */
