@@ -5,7 +5,9 @@
 status=0 passed=0 failed=0
 out=$(mktemp)
 for t in "$@"; do
-	"$t" > "$out" 2>&1 || status=1
+	# A test that hangs (a lost wake-up in the thread pool, say) must fail,
+	# not stall the run: the slowest binary takes seconds, even under ASan.
+	timeout 600 "$t" > "$out" 2>&1 || status=1
 	cat "$out"
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out")
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out")
