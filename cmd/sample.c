@@ -53,6 +53,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/options.h"
+#include "cmd/rng.h"
 #include "cmd/sample_texts.h"
 #include "formats/error.h"
 #include "formats/schema.h"
@@ -70,62 +71,7 @@
 #define POST_DAYS 80            /* shipping, 15-day window, late complaints */
 
 /* ------------------------------------------------------------------ */
-/* Random numbers: xoshiro256** seeded by splitmix64. */
-
-struct rng {
-	uint64_t s[4];
-};
-
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-static void rng_seed(struct rng *r, uint64_t seed, uint64_t stream)
-{
-	uint64_t x = seed ^ (stream * 0xD1B54A32D192ED03ULL);
-	for (int i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&x);
-}
-
-static inline uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static inline uint64_t rng_next(struct rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t result = rotl(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return result;
-}
-
-/* Uniform in [0, n) for n <= 2^32 (Lemire's multiply; the bias is < 2^-32). */
-static inline uint32_t rng_below(struct rng *r, uint64_t n)
-{
-	return (uint32_t)(((rng_next(r) >> 32) * n) >> 32);
-}
-
-/* Uniform in [0, 1). */
-static inline double rng_unit(struct rng *r)
-{
-	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
-}
-
-static inline int rng_chance(struct rng *r, double p)
-{
-	return rng_unit(r) < p;
-}
+/* Random numbers: cmd/rng.h. */
 
 static inline const char *rng_pick(struct rng *r, const struct sample_strings *l)
 {
