@@ -42,6 +42,7 @@ struct csv_reader {
 
 	uint64_t lines;        /* LF bytes seen */
 	uint64_t offset;       /* bytes consumed */
+	uint64_t line_start;   /* offset of the current physical line */
 	uint64_t rec_line, rec_offset;
 	int in_record;         /* libcsv holds part of a record */
 	int record_ended;      /* libcsv ended a record in the current segment */
@@ -395,11 +396,12 @@ static const char *next_line(const struct csv_reader *r, const char *s, const ch
  * LF in their text: 188 instructions a row fewer than sending those to
  * libcsv. Returns 1 when done, 0 when the line needs libcsv: a quoted field
  * still open at the end of the bytes, a quote inside an unquoted field,
- * text after a closing quote, or a lone CR. Both paths give the same fields
+ * text after a closing quote that does not leave the header's number of
+ * fields (below), or a lone CR. Both paths give the same fields
  * (the chunking and property tests hold them to it).
  */
 static int split_plain_line(struct csv_reader *r, const char *s, size_t *np, size_t avail,
-			    int has_lf)
+			    int has_lf, int at_line_start)
 {
 	size_t n = *np;
 	const char *end = s + n - (has_lf ? 1 : 0);
@@ -407,6 +409,7 @@ static int split_plain_line(struct csv_reader *r, const char *s, size_t *np, siz
 	uint64_t more_lines = 0;
 	const char delim = r->opt.delim;
 	int in_place = 1;  /* no field was unescaped into the arena */
+	int kept_as_is = 0;  /* a field with text after its closing quote */
 
 	if (end > s && end[-1] == '\r')
 		end--;
@@ -438,8 +441,39 @@ static int split_plain_line(struct csv_reader *r, const char *s, size_t *np, siz
 				}
 				break;
 			}
-			if (c + 1 < end && c[1] != delim)
-				goto use_libcsv;
+			if (c + 1 < end && c[1] != delim) {
+				/*
+				 * Text after the closing quote ("好评"返现是骗人的): not
+				 * RFC 4180. libcsv takes the quote for data and keeps
+				 * the field open up to the next quote that ends one,
+				 * lines later, and the records between vanish into it.
+				 * A text that starts with a quote, from a writer that
+				 * quotes nothing, is the likelier story: the field runs
+				 * on to the next delimiter and is kept byte for byte,
+				 * quotes and all, if the record then has the header's
+				 * number of fields. Otherwise libcsv decides, and so it
+				 * does when the text ends with a quote ("他说"好评"是骗人的",
+				 * a writer that did not double inner quotes): libcsv
+				 * reads that field as meant, on this line.
+				 *
+				 * libcsv reads differently, so this is done only where
+				 * libcsv never gets the record however the input is cut
+				 * into chunks: a record that starts a line (not one after
+				 * a bare CR ended libcsv's) of at most CARRY_LIMIT bytes,
+				 * which always waits whole for its LF.
+				 */
+				const char *d = memchr(c + 1, delim, (size_t)(end - c - 1));
+				const char *fe = d ? d : end;
+				if (!at_line_start || !r->expected || more_lines || fe[-1] == '"' ||
+				    (size_t)(end - s) > CARRY_LIMIT ||
+				    memchr(start, '\r', (size_t)(fe - start)))
+					goto use_libcsv;
+				kept_as_is = 1;
+				field = start;
+				len = (size_t)(fe - start);
+				q = fe;
+				goto add_field;
+			}
 			if (memchr(q, '\r', (size_t)(c - q)))
 				goto use_libcsv;
 			field = q;
@@ -469,6 +503,7 @@ static int split_plain_line(struct csv_reader *r, const char *s, size_t *np, siz
 			field = start;
 			len = (size_t)(q - start);
 		}
+	add_field:
 		if (r->n_fields == r->opt.max_fields)
 			r->too_many_fields = 1;
 		else {
@@ -494,6 +529,9 @@ static int split_plain_line(struct csv_reader *r, const char *s, size_t *np, siz
 			break;
 		}
 	}
+	/* One line, where libcsv never gets it, with the header's count. */
+	if (kept_as_is && (r->n_fields != r->expected || more_lines))
+		goto use_libcsv;
 	if (in_place) {
 		r->span = s;
 		r->span_len = (size_t)(end - s);
@@ -583,7 +621,8 @@ static size_t segment(struct csv_reader *r, const char *s, size_t n, size_t avai
 		else {
 			r->rec_line = r->lines + 1;
 			r->rec_offset = r->offset;
-			if (!(has_lf || is_last) || !split_plain_line(r, s, &n, avail, has_lf))
+			if (!(has_lf || is_last) ||
+			    !split_plain_line(r, s, &n, avail, has_lf, r->offset == r->line_start))
 				take = parse_with_libcsv(r, s, n);
 			else
 				take = n;  /* n may now hold more lines */
@@ -598,6 +637,7 @@ static size_t segment(struct csv_reader *r, const char *s, size_t n, size_t avai
 	if (has_lf) {
 		r->lines++;
 		r->skip_line = 0;
+		r->line_start = r->offset;
 	}
 	return (size_t)(s - start);
 }
@@ -676,7 +716,7 @@ int csv_reader_feed(struct csv_reader *r, const char *buf, size_t len,
 			feed_bytes(r, (const char *)r->bom, r->bom_len);
 		} else if (r->bom_len == 3) {
 			r->bom_done = 1;
-			r->offset = 3;
+			r->offset = r->line_start = 3;
 		}
 	}
 	if (len)

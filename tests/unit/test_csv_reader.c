@@ -699,6 +699,12 @@ static void test_chunking_edge_inputs(void **state)
 		"a\n\"\"\n\"\"\"\"\n x \n",
 		"a,b\r\n\"1\r\n\",\"\r\"\r\n",
 		"a,b\n\"a\"b,c\n\"x\" ,y\n",
+		/* Text after a closing quote: kept as it is at a line's start,
+		 * libcsv's after a bare CR, whatever the chunks (a fuzzer find). */
+		"a,b,c\n\"x\"y,2,3\n1,2,3\r\"x\"y,2,3\n4,5,6\n",
+		"a,b,c\n\"p\rq\nr\",2,3\r\"x\"y,2,3\n4,5,6\n",
+		"a,b\n\"x\"y,\"open\nz\"\n1,2\n",
+		"a,b\n\"x\"y,z\r\n1,\"2\"3\r\n\"p\"\"q\"r,\"s\"\n",
 	};
 	(void)state;
 
@@ -730,7 +736,10 @@ static void test_chunking_edge_inputs(void **state)
 	buf_str(&b, "\n2,short\n3,");
 	for (size_t i = 0; i < 100000; i++)
 		buf_add(&b, i % 10 ? "w" : ",", 1);
-	buf_str(&b, "\n4,last\n");
+	buf_str(&b, "\n4,last\n\"5\"");
+	for (size_t i = 0; i < 300000; i++)
+		buf_add(&b, "y", 1);
+	buf_str(&b, ",after a quote\n6,last\n");
 	check_chunking("long lines, default caps", b.p, b.len, NULL);
 	check_chunking("long lines, max_field 64", b.p, b.len, &small);
 	struct csv_options few = {.max_fields = 100};
@@ -1270,6 +1279,51 @@ static void test_open_quote_at_end(void **state)
 	run_free(&run);
 }
 
+/*
+ * Text after a closing quote ("好评"返现是骗人的), from a writer that quotes
+ * nothing. libcsv keeps such a field open up to the next quote that ends a
+ * field, and every record between vanished into one text, silently. Now the
+ * field runs to the next delimiter, byte for byte, when the record then has
+ * the header's number of fields; a quoting writer that did not double inner
+ * quotes ("他说"好评"是骗人的") still reads as libcsv reads it.
+ */
+static void test_text_after_closing_quote(void **state)
+{
+	struct buf b = {0};
+	(void)state;
+
+	buf_str(&b, "id,text,shop\n1,\"好评\"返现是骗人的,S1\n");
+	for (int i = 2; i <= 50; i++)
+		buf_str(&b, "9,质量太差,S1\n");
+	buf_str(&b, "51,\"质量太差\",S1\n"
+		    "52,\"他说\"好评\"是骗人的\",S1\n"
+		    "53,\"a,b\"c,S1\n"
+		    "54,\"x\"\"y\"z,S1\n"
+		    "55,end,S1\n");
+	struct chunker modes[] = {
+		{.mode = CHUNK_WHOLE},
+		{.mode = CHUNK_BYTES},
+		{.mode = CHUNK_RANDOM, .seed = 7, .max = 40},
+	};
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		struct run run = {0};
+		feed_run(b.p, b.len, NULL, &modes[m], &run);
+		assert_int_equal(run.n_rejs, 0);
+		assert_int_equal(run.n_recs, 56);
+		assert_fields(&run.recs[1], "1", "\"好评\"返现是骗人的", "S1", NULL);
+		assert_int_equal(run.recs[2].line, 3);
+		assert_fields(&run.recs[51], "51", "质量太差", "S1", NULL);
+		assert_fields(&run.recs[52], "52", "他说\"好评\"是骗人的", "S1", NULL);
+		/* A delimiter inside the quotes stays in the text. */
+		assert_fields(&run.recs[53], "53", "\"a,b\"c", "S1", NULL);
+		assert_fields(&run.recs[54], "54", "\"x\"\"y\"z", "S1", NULL);
+		assert_fields(&run.recs[55], "55", "end", "S1", NULL);
+		assert_int_equal(run.recs[55].line, 56);
+		run_free(&run);
+	}
+	free(b.p);
+}
+
 /* ---------------------------------------------------------------- stopping */
 
 static void test_stop(void **state)
@@ -1531,6 +1585,7 @@ int main(void)
 		cmocka_unit_test(test_field_too_long_quoted),
 		cmocka_unit_test(test_stray_quote_resumes),
 		cmocka_unit_test(test_open_quote_at_end),
+		cmocka_unit_test(test_text_after_closing_quote),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_counters_and_defaults),
 		cmocka_unit_test(test_property_round_trip),
