@@ -231,10 +231,18 @@ static void tally_gb(cur p, cur end, int at_eof, struct tally *t)
 	}
 }
 
-/* Sample with at most one invalid sequence per 100 characters. */
-static int mostly_valid(const struct tally *t)
+/* Whether more than half of the sample's multi-byte sequences are
+ * malformed. A share, not a count: a sample with a few Chinese characters
+ * and one bad byte must not be judged like a megabyte's. */
+static int mostly_bad(const struct tally *t)
 {
-	return t->bad <= t->chars / 100;
+	return t->bad > t->chars;
+}
+
+/* Whether a's share of malformed sequences is below b's. */
+static int fewer_bad(const struct tally *a, const struct tally *b)
+{
+	return a->bad * (b->chars + b->bad) < b->bad * (a->chars + a->bad);
 }
 
 enum encoding encoding_detect(const char *buf, size_t len, int at_eof)
@@ -255,7 +263,7 @@ enum encoding encoding_detect(const char *buf, size_t len, int at_eof)
 
 	tally_utf8(p, end, at_eof, &u);
 	tally_gb(p, end, at_eof, &g);
-	if (mostly_valid(&g) && !mostly_valid(&u))
+	if (mostly_bad(&u) && fewer_bad(&g, &u))
 		return ENCODING_GB18030;
 	return ENCODING_UTF8;
 }

@@ -103,15 +103,19 @@ int utf8_is_valid(const char *s, size_t len);
  * the sample is the whole input; when it is 0, a character cut at the end of
  * the sample is not held against either encoding.
  *   - valid UTF-8 (a BOM is valid UTF-8)            -> ENCODING_UTF8
- *   - else plausible GB18030: well-formed GB18030 byte structure (lead
- *     0x81-0xFE with trail 0x40-0x7E/0x80-0xFE, or 0x81-0xFE 0x30-0x39
- *     0x81-0xFE 0x30-0x39) with at most 1 malformed sequence per 100
- *     characters, while UTF-8 has more than that  -> ENCODING_GB18030
+ *   - else GB18030 when most of the non-ASCII sequences are malformed as
+ *     UTF-8 and a smaller share as GB18030 (lead 0x81-0xFE with trail
+ *     0x40-0x7E/0x80-0xFE, or 0x81-0xFE 0x30-0x39 0x81-0xFE 0x30-0x39)
+ *                                                    -> ENCODING_GB18030
  *   - else                                           -> ENCODING_UTF8
- * The 1% tolerance on both sides keeps one stray byte from deciding: a
- * UTF-8 export with a single corrupt byte stays UTF-8, and a GB18030 export
- * with one is still GB18030. A small UTF-8 sample (under ~100 non-ASCII
- * characters) with a corrupt byte can still come out GB18030.
+ * Shares, not counts, so a few stray bytes never decide, however small the
+ * sample: GB18030 text read as UTF-8 is malformed almost everywhere, UTF-8
+ * with a corrupt byte almost nowhere. Only input that is mostly malformed
+ * as UTF-8 can be taken for GB18030, so no readable UTF-8 is turned into
+ * mojibake. A UTF-8 export with a corrupt byte
+ * stays UTF-8 and a GB18030 export with one is still GB18030, in a sample of
+ * a megabyte or of a few dozen characters (an earlier rule allowed one bad
+ * sequence per 100 characters, which rounded to none in small samples).
  */
 enum encoding encoding_detect(const char *buf, size_t len, int at_eof);
 

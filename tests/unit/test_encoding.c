@@ -395,6 +395,39 @@ static void test_detect_real_data(void **state)
 	assert_int_equal(encoding_detect(u.data, n, 1), ENCODING_UTF8);
 	g.data[g.len / 2] = '\xFF';
 	assert_int_equal(encoding_detect(g.data, g.len, 1), ENCODING_GB18030);
+
+	/*
+	 * And not in a small sample either: a few dozen Chinese characters with
+	 * one bad byte. Allowing one bad sequence per 100 characters rounded to
+	 * none here, and such a GB18030 export was read as UTF-8, every Chinese
+	 * text turned to U+FFFD (an audit's find).
+	 */
+	size_t small = 0, chars = 0;
+	while (chars < 40 && small < n)
+		chars += (unsigned char)u.data[small++] >= 0xC0;
+	while (small < n && ((unsigned char)u.data[small] & 0xC0) == 0x80)
+		small++;  /* end on a whole character */
+	struct buf sg = to_gb18030(u.data, small);
+	assert_int_equal(encoding_detect(sg.data, sg.len, 1), ENCODING_GB18030);
+	for (size_t i = 0; i < sg.len; i++)
+		if ((unsigned char)sg.data[i] < 0x80 && sg.data[i] != '\n') {
+			sg.data[i] = '\xFF';
+			break;
+		}
+	assert_int_equal(encoding_detect(sg.data, sg.len, 1), ENCODING_GB18030);
+	/* The same few dozen characters in UTF-8, one byte corrupt: UTF-8. */
+	char *su = malloc(small);
+	assert_non_null(su);
+	memcpy(su, u.data, small);
+	for (size_t i = 0; i < small; i++)
+		if ((unsigned char)su[i] < 0x80 && su[i] != '\n') {
+			su[i] = '\xB8';
+			break;
+		}
+	assert_false(utf8_is_valid(su, small));
+	assert_int_equal(encoding_detect(su, small, 1), ENCODING_UTF8);
+	free(su);
+	free(sg.data);
 	free(u.data);
 	free(g.data);
 }
