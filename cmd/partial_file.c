@@ -17,15 +17,26 @@ static int chmod_umask(const char *path)
 	return chmod(path, 0666 & ~mask);
 }
 
+int partial_out_check_name(const char *path, struct error *err)
+{
+	if (!strcmp(path, "-"))
+		return error_set(err, NULL, "--partial: give a file name (a partial is binary)");
+	return 0;
+}
+
 int partial_out_open(struct partial_out *p, const char *path, struct error *err)
 {
 	size_t len = strlen(path);
+	struct stat st;
 
 	memset(p, 0, sizeof(*p));
 	p->fd = -1;
 	p->path = path;
-	if (!strcmp(path, "-"))
-		return error_set(err, NULL, "--partial: give a file name (a partial is binary)");
+	if (partial_out_check_name(path, err) < 0)
+		return -1;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return error_set(err, path, "not a regular file: a partial is written beside "
+				 "its name and renamed over it");
 	if (!(p->tmp = malloc(len + 16)))
 		return error_set(err, NULL, "out of memory");
 	snprintf(p->tmp, len + 16, "%s.tmp.XXXXXX", path);

@@ -11,12 +11,18 @@
 #include "cmd/rates_job.h"
 #include "formats/error.h"
 
+/* A usage check, before any work: "-" is refused (a partial is binary). */
+int partial_out_check_name(const char *path, struct error *err);
+
 struct partial_out {
 	const char *path;
 	char *tmp;                   /* NULL when nothing is pending */
 	int fd;
 };
 
+/* Creates the temporary file. A path that exists and is not a regular file
+ * (a device, a FIFO, a symlink, a directory) is refused: the rename would
+ * put a file in its place (as root, /dev/full became one). */
 int partial_out_open(struct partial_out *p, const char *path, struct error *err);
 
 /* Writes the job's aggregates and renames; prints the error, returns -1. */
