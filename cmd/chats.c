@@ -695,7 +695,8 @@ static int run_chats(int argc, char **argv)
 			   complaint_files.n ? stdout : NULL);
 out:
 	rule_flags_release(&rf);
-	input_flags_release(&in);
+	if (input_flags_release(&in) < 0)
+		status = EXIT_DATA;
 	strlist_release(&chat_files);
 	strlist_release(&complaint_files);
 	free(operands);

@@ -748,6 +748,11 @@ static int run_classify(int argc, char **argv)
 	in.progress_flag = -1;  /* unless --progress or --no-progress */
 	if (cmd_parse(argc, argv, &classify_usage, "classify", 1, &files, &n_files, &status))
 		return status;
+	const struct strlist operands = {(const char **)files, n_files, 0};
+	if (cmd_stdin_once("classify", (const struct strlist *[]){&operands}, 1) < 0) {
+		free(files);
+		return EXIT_USAGE;
+	}
 	table_format_parse(format_name, &r.format);
 	if (input_flags_apply(&in, &eo, &err) < 0) {
 		error_print(stderr, &err);
@@ -845,7 +850,8 @@ static int run_classify(int argc, char **argv)
 out:
 	release(&r);
 	rule_flags_release(&rf);
-	input_flags_release(&in);
+	if (input_flags_release(&in) < 0)
+		status = EXIT_DATA;
 	free(files);
 	return cmd_finish_stdout(status);
 }

@@ -121,8 +121,8 @@ int input_flags_after_file(const struct input_flags *f, const char *file,
 	struct error err;
 
 	if (st->rejected) {
-		fprintf(stderr, "tousu: %s: %llu rows rejected", file,
-			(unsigned long long)st->rejected);
+		fprintf(stderr, "tousu: %s: %llu row%s rejected", file,
+			(unsigned long long)st->rejected, st->rejected == 1 ? "" : "s");
 		for (size_t k = 0; k < st->n_kept; k++)
 			fprintf(stderr, "%s line %llu: %s", k ? ";" : " (first:",
 				(unsigned long long)st->kept[k].line, st->kept[k].reason);
@@ -135,14 +135,26 @@ int input_flags_after_file(const struct input_flags *f, const char *file,
 	return 0;
 }
 
-void input_flags_release(struct input_flags *f)
+int input_flags_release(struct input_flags *f)
 {
+	int rc = 0;
+
 	for (size_t i = 0; f->overrides && i < f->cols.n; i++)
 		free((char *)f->overrides[i].role);
 	free(f->overrides);
 	f->overrides = NULL;
 	strlist_release(&f->cols);
-	if (f->rejects && fclose(f->rejects) != 0)
-		perror("tousu: closing the rejects file");
+	if (f->rejects) {
+		/* A write error stays in ferror() until the close; the close
+		 * flushes the rest and can fail on its own. */
+		int failed = ferror(f->rejects);
+		errno = 0;
+		if (fclose(f->rejects) != 0 || failed) {
+			fprintf(stderr, "tousu: %s: the rejects file is incomplete: %s\n",
+				f->rejects_path, errno ? strerror(errno) : "write error");
+			rc = -1;
+		}
+	}
 	f->rejects = NULL;
+	return rc;
 }

@@ -44,7 +44,7 @@ struct input_flags {
 	OPT_STRING(0, "tz", &(f).tz_name, "OFFSET", \
 		   "time zone of times without one (default +08:00)"), \
 	OPT_BOOL(0, "progress", &(f).progress_flag, \
-		 "show progress on stderr (default: only when it is a terminal)")
+		 "show progress on stderr (--no-progress: never; default: only on a terminal)")
 
 /* Checks the flags and fills opts; -1 with err on a bad value (a usage error). */
 int input_flags_apply(struct input_flags *f, struct export_options *opts,
@@ -66,7 +66,11 @@ int input_flags_too_many_rejects(const struct input_flags *f, const char *file,
 int input_flags_after_file(const struct input_flags *f, const char *file,
 			   const struct export_stats *st);
 
-/* Frees what apply allocated and closes the rejects file. */
-void input_flags_release(struct input_flags *f);
+/*
+ * Frees what apply allocated and closes the rejects file. Returns -1 (and
+ * says so) when the rejects file could not be written whole: the command
+ * must then exit 1, since rows it said were kept there are not.
+ */
+int input_flags_release(struct input_flags *f);
 
 #endif

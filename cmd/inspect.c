@@ -245,6 +245,11 @@ static int run_inspect(int argc, char **argv)
 	in.progress_flag = -1;  /* unless --progress or --no-progress */
 	if (cmd_parse(argc, argv, &inspect_usage, "inspect", 1, &files, &n_files, &status))
 		return status;
+	const struct strlist operands = {(const char **)files, n_files, 0};
+	if (cmd_stdin_once("inspect", (const struct strlist *[]){&operands}, 1) < 0) {
+		free(files);
+		return EXIT_USAGE;
+	}
 	if (input_flags_apply(&in, &eo, &err) < 0) {
 		error_print(stderr, &err);
 		input_flags_release(&in);
@@ -309,7 +314,8 @@ static int run_inspect(int argc, char **argv)
 	}
 	if (!strcmp(format, "tsv") && table_end(&tsv) < 0)
 		status = EXIT_DATA;  /* cmd_finish_stdout says why */
-	input_flags_release(&in);
+	if (input_flags_release(&in) < 0)
+		status = EXIT_DATA;
 	free(files);
 	return cmd_finish_stdout(status);
 }

@@ -147,7 +147,8 @@ out:
 	partial_out_abort(&partial);
 	rates_job_release(&job);
 	rule_flags_release(&rf);
-	input_flags_release(&in);
+	if (input_flags_release(&in) < 0)
+		status = EXIT_DATA;
 	strlist_release(&orders);
 	strlist_release(&complaints);
 	free(operands);

@@ -1197,7 +1197,8 @@ out:
 	if (lock >= 0)
 		close(lock);
 	rule_flags_release(&rf);
-	input_flags_release(&in);
+	if (input_flags_release(&in) < 0)
+		status = EXIT_DATA;
 	strlist_release(&order_files);
 	strlist_release(&complaint_files);
 	strlist_release(&chat_files);

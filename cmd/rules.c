@@ -6,6 +6,7 @@
  *   test LABELED.tsv   precision, recall and F1 per type against labelled texts
  *   default            print the built-in rules (a starting point for your own)
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -312,7 +313,7 @@ static int rules_test(int argc, char **argv)
 	}
 	FILE *in = strcmp(files[0], "-") ? fopen(files[0], "r") : stdin;
 	if (!in) {
-		perror("tousu: rules test");
+		fprintf(stderr, "tousu: rules test: %s: %s\n", files[0], strerror(errno));
 		rule_flags_release(&rf);
 		free(files);
 		return EXIT_DATA;
