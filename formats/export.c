@@ -59,6 +59,8 @@ static int bind_header(struct reading *rd, const struct csv_record *rec)
 static int on_record(void *v, const struct csv_record *rec)
 {
 	struct reading *rd = v;
+	if (rd->failed)
+		return 1;
 	if (!rd->stats->has_header)
 		return bind_header(rd, rec);
 	rd->stats->rows++;
@@ -89,7 +91,18 @@ static void on_reject(void *v, const struct csv_reject *rej)
 	struct export_stats *st = rd->stats;
 	char why[120];
 
+	if (rd->failed)
+		return;
 	csv_reject_describe(rej, why, sizeof(why));
+	if (!st->has_header) {
+		/* The first record is the header. Rejected, it is no row, and
+		 * the next line must not be taken for it: every row would be
+		 * read against the wrong columns, or all of them rejected, and
+		 * the run would still succeed. */
+		error_set_line(rd->err, rd->name, rej->line, "the header cannot be read: %s", why);
+		rd->failed = 1;
+		return;
+	}
 	st->rejected++;
 	if (st->n_kept < EXPORT_KEPT_REJECTS) {
 		st->kept[st->n_kept].line = rej->line;
