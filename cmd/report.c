@@ -259,9 +259,46 @@ struct previous {
 	size_t n, cap, width;
 };
 
-/* The newest report folder in dir dated before today, read from its
- * rates.tsv (tousu's own format: '#' header, tab-separated). */
-static int read_previous(const char *dir, int64_t today, size_t n_types, struct previous *p)
+static void previous_free(struct previous *p)
+{
+	shop_table_free(p->shops);
+	free(p->rate);
+	free(p->types);
+}
+
+/* A rate cell as tousu writes it: empty (no orders), or a number >= 0. */
+static int parse_rate(const char *s, double *rate)
+{
+	char *end;
+	if (!*s) {
+		*rate = NAN;
+		return 0;
+	}
+	errno = 0;
+	*rate = strtod(s, &end);
+	return errno || *end || !isfinite(*rate) || *rate < 0 ? -1 : 0;
+}
+
+static int parse_count(const char *s, uint64_t *n)
+{
+	char *end;
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*n = strtoull(s, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
+/*
+ * The newest report folder in dir dated before today, read from its
+ * rates.tsv (tousu's own format: '#' header, tab-separated). Returns 0
+ * (p->shops NULL when there is none), -1 when it cannot be read, 1 when a
+ * line is not what tousu writes (the file was damaged or edited): p is then
+ * empty, and *bad_line says where, since jumps measured against made-up
+ * rates would be wrong alerts.
+ */
+static int read_previous(const char *dir, int64_t today, size_t n_types, struct previous *p,
+			 uint64_t *bad_line)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -304,11 +341,16 @@ static int read_previous(const char *dir, int64_t today, size_t n_types, struct 
 	}
 	/* Columns: shop_id shop_name orders complaints complaint_rate ... then
 	 * the types from column 9; the same tousu wrote them. */
-	while (getline(&line, &cap, tsv) > 0) {
+	uint64_t lineno = 0;
+	int damaged = 0;
+	while (!damaged && getline(&line, &cap, tsv) > 0) {
 		char *cells[8 + RATES_MAX_TYPES + 1];
 		size_t nc = 0;
-		if (line[0] == '#')
+		lineno++;
+		if (lineno == 1) {
+			damaged = strncmp(line, "#shop_id\t", 9) != 0;
 			continue;
+		}
 		line[strcspn(line, "\n")] = '\0';
 		for (char *s = line, *t; nc < sizeof(cells) / sizeof(cells[0]); s = t + 1) {
 			cells[nc++] = s;
@@ -316,8 +358,10 @@ static int read_previous(const char *dir, int64_t today, size_t n_types, struct 
 				break;
 			*t = '\0';
 		}
-		if (nc < 8 + p->width)
-			continue;
+		if (nc < 8 + p->width) {
+			damaged = 1;
+			break;
+		}
 		int64_t i = shop_table_intern(p->shops, cells[0], strlen(cells[0]));
 		if (i < 0 || (size_t)i != p->n)
 			continue;  /* a repeated id: keep the first */
@@ -332,21 +376,22 @@ static int read_previous(const char *dir, int64_t today, size_t n_types, struct 
 			p->types = ty;
 			p->cap = c;
 		}
-		p->rate[p->n] = cells[4][0] ? strtod(cells[4], NULL) : NAN;
-		for (size_t k = 0; k < p->width; k++)
-			p->types[p->n * p->width + k] = strtoull(cells[8 + k], NULL, 10);
+		damaged = parse_rate(cells[4], &p->rate[p->n]) < 0;
+		for (size_t k = 0; !damaged && k < p->width; k++)
+			damaged = parse_count(cells[8 + k], &p->types[p->n * p->width + k]) < 0;
 		p->n++;
 	}
 	free(line);
 	fclose(tsv);
-	return 0;
-}
-
-static void previous_free(struct previous *p)
-{
-	shop_table_free(p->shops);
-	free(p->rate);
-	free(p->types);
+	if (!damaged)
+		return 0;
+	*bad_line = lineno;
+	char date[sizeof(p->date)];
+	memcpy(date, p->date, sizeof(date));
+	previous_free(p);
+	memset(p, 0, sizeof(*p));
+	memcpy(p->date, date, sizeof(date));
+	return 1;
 }
 
 /* ---- alerts ---- */
@@ -1004,10 +1049,16 @@ static int build(struct run *run, struct export_options *eo, const char *state)
 	double threshold = threshold_rate(&shops_view);
 	run->sums = sum_rows(&shops_view);
 	status = EXIT_DATA;
-	if (read_previous(out_dir, run->day, rules_type_count(rf.rs), &run->prev) < 0) {
+	uint64_t bad_line = 0;
+	int prev = read_previous(out_dir, run->day, rules_type_count(rf.rs), &run->prev, &bad_line);
+	if (prev < 0) {
 		fputs("tousu: report: cannot read the previous report\n", stderr);
 		goto out;
 	}
+	if (prev > 0)
+		fprintf(stderr, "tousu: report: %s/%s/rates.tsv:%llu: not a line tousu writes (the "
+			"file was damaged or edited): no jump alerts tonight\n", out_dir,
+			run->prev.date, (unsigned long long)bad_line);
 	if (write_table_file(&o, &shops_view, run->tmp, "rates.tsv", TABLE_TSV) < 0 ||
 	    write_table_file(&o, &shops_view, run->tmp, "rates.csv", TABLE_CSV) < 0 ||
 	    write_table_file(&o, &worst, run->tmp, "worst.tsv", TABLE_TSV) < 0 ||
