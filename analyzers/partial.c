@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -262,6 +263,9 @@ static int reader_open(struct reader *rd, const char *path, struct error *err)
 	memset(rd, 0, sizeof(*rd));
 	rd->path = path;
 	rd->err = err;
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return error_set(err, path, "cannot open: %s", strerror(EISDIR));
 	if (!(rd->gz = gzopen(path, "rb")))
 		return error_set(err, path, "cannot open: %s", strerror(errno));
 	gzbuffer(rd->gz, 1u << 20);

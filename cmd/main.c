@@ -107,6 +107,10 @@ uint32_t cmd_match_limit(uint64_t requested)
 
 int cmd_finish_stdout(int status)
 {
+	/* A write that failed earlier left only ferror(): its errno is long
+	 * gone, and whatever errno holds now (ENOTTY from an isatty) would be
+	 * a wrong reason. */
+	errno = 0;
 	int failed = fflush(stdout) != 0 || ferror(stdout);
 	int saved = errno;
 	if (fclose(stdout) != 0 && !failed) {
@@ -114,7 +118,8 @@ int cmd_finish_stdout(int status)
 		saved = errno;
 	}
 	if (failed) {
-		fprintf(stderr, "tousu: error writing output: %s\n", strerror(saved));
+		fprintf(stderr, "tousu: error writing output: %s\n",
+			saved ? strerror(saved) : "a write failed (a full disk, or a closed pipe)");
 		return EXIT_DATA;
 	}
 	return status;

@@ -613,9 +613,14 @@ static int merge_nights(struct run *run, const char *state)
 	if (status == EXIT_OK) {
 		status = rates_job_load_partials(&run->merged, paths, n);
 		if (status != EXIT_OK)
+			/* The line above says which night and why: damaged (cut, not a
+			 * partial) or made otherwise (rules, --tz). Only the second
+			 * needs --rebuild, which forgets every saved night. */
 			fprintf(stderr, "tousu: report: the saved nights in %s cannot be merged with "
-				"tonight's; to start over with other rules or --tz, run once with "
-				"--rebuild and the exports of the whole window\n", state);
+				"tonight's (why above): a damaged night is made again by rerunning "
+				"its date with its exports, or left out by deleting its file; after "
+				"a change of rules or --tz, run once with --rebuild and the exports "
+				"of the whole window\n", state);
 	}
 	if (status == EXIT_OK)
 		status = rates_job_join(&run->merged);

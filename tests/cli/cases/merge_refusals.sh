@@ -21,3 +21,5 @@ ln -s a.part link.part
 try merge a.part link.part
 try merge - < a.part
 try merge
+mkdir adir
+try merge adir
