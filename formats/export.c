@@ -56,6 +56,53 @@ static int bind_header(struct reading *rd, const struct csv_record *rec)
 	return 0;
 }
 
+static void write_reject(FILE *out, const char *name, uint64_t line, const char *why,
+			 const char *const *fields, const size_t *lens, size_t n_fields)
+{
+	char num[24];
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)line);
+	csv_fwrite(out, name, strlen(name));
+	fputc(',', out);
+	fputs(num, out);
+	fputc(',', out);
+	csv_fwrite(out, why, strlen(why));
+	for (size_t i = 0; fields && i < n_fields; i++) {
+		fputc(',', out);
+		csv_fwrite(out, fields[i], lens[i]);
+	}
+	fputc('\n', out);
+}
+
+/* Counts a rejected row, keeps the first reasons for the summary and
+ * appends the row to --rejects. */
+static void reject_row(struct reading *rd, uint64_t line, const char *why,
+		       const char *const *fields, const size_t *lens, size_t n_fields)
+{
+	struct export_stats *st = rd->stats;
+
+	st->rejected++;
+	if (st->n_kept < EXPORT_KEPT_REJECTS) {
+		st->kept[st->n_kept].line = line;
+		snprintf(st->kept[st->n_kept].reason, sizeof(st->kept[0].reason), "%s", why);
+		st->n_kept++;
+	}
+	if (rd->opts->rejects)
+		write_reject(rd->opts->rejects, rd->name, line, why, fields, lens, n_fields);
+}
+
+/* A record that repeats the header, byte for byte: exports concatenated
+ * (cat day1.csv.gz day2.csv.gz) carry one per part. */
+static int header_again(const struct export_stats *st, const struct csv_record *rec)
+{
+	if (!st->header || rec->n_fields != st->binding.n_columns)
+		return 0;
+	for (size_t i = 0; i < rec->n_fields; i++)
+		if (strlen(st->header[i]) != rec->lens[i] ||
+		    memcmp(st->header[i], rec->fields[i], rec->lens[i]))
+			return 0;
+	return 1;
+}
+
 static int on_record(void *v, const struct csv_record *rec)
 {
 	struct reading *rd = v;
@@ -63,38 +110,27 @@ static int on_record(void *v, const struct csv_record *rec)
 		return 1;
 	if (!rd->stats->has_header)
 		return bind_header(rd, rec);
+	if (header_again(rd->stats, rec)) {
+		/* No row, and not to be read as one (a shop named "shop_id"),
+		 * but said, like any line that is not a row. */
+		reject_row(rd, rec->line, "the header again (exports joined together?)",
+			   rec->fields, rec->lens, rec->n_fields);
+		return 0;
+	}
 	rd->stats->rows++;
 	struct export_row row = {rec, &rd->stats->binding};
 	return rd->on_row ? rd->on_row(rd->ctx, &row) : 0;
 }
 
-static void write_reject(FILE *out, const char *name, const struct csv_reject *rej,
-			 const char *why)
-{
-	char line[24];
-	snprintf(line, sizeof(line), "%llu", (unsigned long long)rej->line);
-	csv_fwrite(out, name, strlen(name));
-	fputc(',', out);
-	fputs(line, out);
-	fputc(',', out);
-	csv_fwrite(out, why, strlen(why));
-	for (size_t i = 0; rej->fields && i < rej->n_fields; i++) {
-		fputc(',', out);
-		csv_fwrite(out, rej->fields[i], rej->lens[i]);
-	}
-	fputc('\n', out);
-}
-
 static void on_reject(void *v, const struct csv_reject *rej)
 {
 	struct reading *rd = v;
-	struct export_stats *st = rd->stats;
 	char why[120];
 
 	if (rd->failed)
 		return;
 	csv_reject_describe(rej, why, sizeof(why));
-	if (!st->has_header) {
+	if (!rd->stats->has_header) {
 		/* The first record is the header. Rejected, it is no row, and
 		 * the next line must not be taken for it: every row would be
 		 * read against the wrong columns, or all of them rejected, and
@@ -103,14 +139,7 @@ static void on_reject(void *v, const struct csv_reject *rej)
 		rd->failed = 1;
 		return;
 	}
-	st->rejected++;
-	if (st->n_kept < EXPORT_KEPT_REJECTS) {
-		st->kept[st->n_kept].line = rej->line;
-		snprintf(st->kept[st->n_kept].reason, sizeof(st->kept[0].reason), "%s", why);
-		st->n_kept++;
-	}
-	if (rd->opts->rejects)
-		write_reject(rd->opts->rejects, rd->name, rej, why);
+	reject_row(rd, rej->line, why, rej->fields, rej->lens, rej->n_fields);
 }
 
 int export_read(const char *path, const struct export_options *opts,
