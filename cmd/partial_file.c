@@ -17,10 +17,12 @@ static int chmod_umask(const char *path)
 	return chmod(path, 0666 & ~mask);
 }
 
-int partial_out_check_name(const char *path, struct error *err)
+int partial_out_check_usage(const char *path, int chart, struct error *err)
 {
 	if (!strcmp(path, "-"))
 		return error_set(err, NULL, "--partial: give a file name (a partial is binary)");
+	if (chart)
+		return error_set(err, NULL, "--partial writes aggregates, not a chart");
 	return 0;
 }
 
@@ -32,7 +34,7 @@ int partial_out_open(struct partial_out *p, const char *path, struct error *err)
 	memset(p, 0, sizeof(*p));
 	p->fd = -1;
 	p->path = path;
-	if (partial_out_check_name(path, err) < 0)
+	if (partial_out_check_usage(path, 0, err) < 0)
 		return -1;
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		return error_set(err, path, "not a regular file: a partial is written beside "

@@ -11,8 +11,9 @@
 #include "cmd/rates_job.h"
 #include "formats/error.h"
 
-/* A usage check, before any work: "-" is refused (a partial is binary). */
-int partial_out_check_name(const char *path, struct error *err);
+/* The usage checks, before any work: "-" is refused (a partial is binary),
+ * and so is a chart beside it (a partial replaces the output). */
+int partial_out_check_usage(const char *path, int chart, struct error *err);
 
 struct partial_out {
 	const char *path;

@@ -96,9 +96,7 @@ static int run_rates(int argc, char **argv)
 		goto out;
 	}
 	if (rates_flags_apply(&rates_flags, in.tz, time(NULL), &cfg, &out, &err) < 0 ||
-	    (partial_path && out.chart &&
-	     error_set(&err, NULL, "--partial writes aggregates, not a chart") < 0) ||
-	    (partial_path && partial_out_check_name(partial_path, &err) < 0)) {
+	    (partial_path && partial_out_check_usage(partial_path, out.chart, &err) < 0)) {
 		error_print(stderr, &err);
 		status = EXIT_USAGE;
 		goto out;
