@@ -660,7 +660,7 @@ static int run_chats(int argc, char **argv)
 	struct error err;
 	enum table_format format;
 
-	in.progress_flag = -1;
+	input_flags_init(&in);
 	if (cmd_parse(argc, argv, &chats_usage, "chats", 0, &operands, &n_operands, &status))
 		return status;
 	status = EXIT_USAGE;

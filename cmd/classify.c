@@ -745,7 +745,7 @@ static int run_classify(int argc, char **argv)
 	struct classify_run r = {0};
 	int status = EXIT_OK;
 
-	in.progress_flag = -1;  /* unless --progress or --no-progress */
+	input_flags_init(&in);
 	if (cmd_parse(argc, argv, &classify_usage, "classify", 1, &files, &n_files, &status))
 		return status;
 	const struct strlist operands = {(const char **)files, n_files, 0};

@@ -32,6 +32,12 @@ static int parse_max_errors(struct input_flags *f, struct error *err)
 	return 0;
 }
 
+void input_flags_init(struct input_flags *f)
+{
+	f->progress_flag = -1;
+	f->max_field = UINT64_MAX;
+}
+
 int input_flags_apply(struct input_flags *f, struct export_options *opts,
 		      struct error *err)
 {
@@ -50,7 +56,10 @@ int input_flags_apply(struct input_flags *f, struct export_options *opts,
 		opts->source.compression = !strcmp(f->compression, "gzip") ? SOURCE_GZIP :
 					   !strcmp(f->compression, "plain") ? SOURCE_PLAIN :
 									      SOURCE_AUTO;
-	if (f->max_field)
+	/* 0 used to mean the default, silently. */
+	if (f->max_field == 0)
+		return error_set(err, NULL, "--max-field: give a size of at least 1 byte");
+	if (f->max_field != UINT64_MAX)
 		opts->csv.max_field = f->max_field;
 	if (parse_max_errors(f, err) < 0)
 		return -1;

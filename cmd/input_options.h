@@ -16,7 +16,7 @@
 struct input_flags {
 	const char *kind, *encoding, *compression, *max_errors, *rejects_path, *tz_name;
 	struct strlist cols;
-	uint64_t max_field;
+	uint64_t max_field;         /* UINT64_MAX unless --max-field */
 	int progress_flag;          /* -1 unless --progress / --no-progress */
 	/* Filled by input_flags_apply(): */
 	int32_t tz;                 /* seconds east of UTC, default +08:00 */
@@ -45,6 +45,10 @@ struct input_flags {
 		   "time zone of times without one (default +08:00)"), \
 	OPT_BOOL(0, "progress", &(f).progress_flag, \
 		 "show progress on stderr (--no-progress: never; default: only on a terminal)")
+
+/* Before the options are parsed: marks the ones whose absence differs from
+ * any value given. */
+void input_flags_init(struct input_flags *f);
 
 /* Checks the flags and fills opts; -1 with err on a bad value (a usage error). */
 int input_flags_apply(struct input_flags *f, struct export_options *opts,

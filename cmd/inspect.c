@@ -242,7 +242,7 @@ static int run_inspect(int argc, char **argv)
 	struct export_options eo;
 	int status = EXIT_OK;
 
-	in.progress_flag = -1;  /* unless --progress or --no-progress */
+	input_flags_init(&in);
 	if (cmd_parse(argc, argv, &inspect_usage, "inspect", 1, &files, &n_files, &status))
 		return status;
 	const struct strlist operands = {(const char **)files, n_files, 0};

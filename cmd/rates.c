@@ -66,7 +66,7 @@ static int run_rates(int argc, char **argv)
 	struct rates_job job = {0};
 	struct partial_out partial = {0};
 
-	in.progress_flag = -1;
+	input_flags_init(&in);
 	if (cmd_parse(argc, argv, &rates_usage, "rates", 0, &operands, &n_operands, &status))
 		return status;
 	if (n_operands) {

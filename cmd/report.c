@@ -1103,7 +1103,7 @@ static int run_report(int argc, char **argv)
 	char *state = NULL, *lock_path = NULL, *final_part = NULL;
 	int64_t window;
 
-	in.progress_flag = -1;
+	input_flags_init(&in);
 	if (cmd_parse(argc, argv, &report_usage, "report", 0, &operands, &n_operands, &status))
 		return status;
 	status = EXIT_USAGE;
