@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analyzers/textfold.h"
+#include "formats/encoding.h"
 #include "formats/swar.h"
 
 /*
@@ -517,6 +518,20 @@ void matcher_want_origin(struct matcher *m)
 {
 	m->want_origin = 1;
 	m->cap = 0;  /* the buffers are sized again at the next text, origin[] too */
+}
+
+void hit_original_span(const struct classification *c, const struct hit *h,
+		       const char *text, size_t len, uint32_t *from, uint32_t *to)
+{
+	uint32_t last = c->origin[h->end - 1];  /* where its last character began */
+	const unsigned char *s = (const unsigned char *)text + last;
+	size_t k = *s < 0xC0 ? 1 : *s < 0xE0 ? 2 : *s < 0xF0 ? 3 : 4;
+
+	/* Folding turns each invalid byte into U+FFFD, one byte at a time. */
+	if (k > len - last || utf8_valid_prefix((const char *)s, k) != k)
+		k = 1;
+	*from = c->origin[h->start];
+	*to = last + (uint32_t)k;
 }
 
 void matcher_free(struct matcher *m)

@@ -82,6 +82,16 @@ void matcher_free(struct matcher *m);
 void matcher_want_origin(struct matcher *m);
 
 /*
+ * Where hit h of c (origin[] filled) lies in the text that was classified
+ * (text, len): from the original character of its first folded byte to the
+ * end of the original character of its last. Characters that folding drops
+ * right after the match (a space between ideographs, pinyin, a zero-width
+ * character) are not part of it.
+ */
+void hit_original_span(const struct classification *c, const struct hit *h,
+		       const char *text, size_t len, uint32_t *from, uint32_t *to);
+
+/*
  * Makes the result's hits list every hit. By default a pattern that can
  * only add a later hit to a type already hit is not run: an include
  * pattern anchored at a trigger after the type's earliest include hit

@@ -83,6 +83,8 @@ struct worker {
 	size_t n_platforms;
 	struct agreement *agreement;   /* --summary, merged at the end */
 	size_t n_agreement;
+	char *hits_buf;                /* --explain's cell, grown to the longest */
+	size_t hits_cap;
 	int failed;
 };
 
@@ -195,25 +197,37 @@ static int same_as_earlier(const struct rule_set *rs, const struct hit *hits, si
 	return 0;
 }
 
-static void write_hits(struct worker *w, struct table *out, const struct classification *c,
-		       const char *text)
+/* The hits cell: every hit, however many (a fixed 4 KiB cut the list short
+ * without a mark). Returns -1 when out of memory. */
+static int write_hits(struct worker *w, struct table *out, const struct classification *c,
+		      const char *text, size_t text_len)
 {
-	char buf[4096];
 	size_t len = 0;
-	for (size_t i = 0; i < c->n_hits && len + 64 < sizeof(buf); i++) {
+	for (size_t i = 0; i < c->n_hits; i++) {
 		const struct hit *h = &c->hits[i];
 		const struct rule_atom *a = rules_atom(w->run->rs, h->atom);
-		uint32_t from = c->origin[h->start], to = c->origin[h->end];
+		const struct rule_type *t = rules_type(w->run->rs, a->type);
+		uint32_t from, to;
 		if (same_as_earlier(w->run->rs, c->hits, i))
 			continue;
 		/* The hit's span in the original text, before folding. */
-		int n = snprintf(buf + len, sizeof(buf) - len, "%s%s:%.*s@%u", i ? ";" : "",
-				 rules_type(w->run->rs, a->type)->id, (int)(to - from), text + from, from);
-		if (n < 0 || (size_t)n >= sizeof(buf) - len)
-			break;
-		len += (size_t)n;
+		hit_original_span(c, h, text, text_len, &from, &to);
+		size_t need = len + 1 + strlen(t->id) + 1 + (to - from) + 1 + 10 + 1;
+		if (need > w->hits_cap) {
+			size_t cap = w->hits_cap ? w->hits_cap : 4096;
+			while (cap < need)
+				cap *= 2;
+			char *b = realloc(w->hits_buf, cap);
+			if (!b)
+				return -1;
+			w->hits_buf = b;
+			w->hits_cap = cap;
+		}
+		len += (size_t)snprintf(w->hits_buf + len, w->hits_cap - len, "%s%s:%.*s@%u",
+					len ? ";" : "", t->id, (int)(to - from), text + from, from);
 	}
-	table_str(out, buf, len);
+	table_str(out, w->hits_buf, len);
+	return 0;
 }
 
 static int classify_row(struct worker *w, struct batch *b, size_t i)
@@ -302,8 +316,8 @@ static int classify_row(struct worker *w, struct batch *b, size_t i)
 		table_null(&b->out);
 		table_null(&b->out);
 	}
-	if (r->explain)
-		write_hits(w, &b->out, &c, text ? text : "");
+	if (r->explain && write_hits(w, &b->out, &c, text ? text : "", len) < 0)
+		return -1;
 	table_row_end(&b->out);
 	return 0;
 }
@@ -603,6 +617,7 @@ static void release(struct classify_run *r)
 			free(w->agreement[k].by_primary);
 		}
 		free(w->agreement);
+		free(w->hits_buf);
 		matcher_free(w->m);
 	}
 	free(r->workers);
