@@ -489,8 +489,15 @@ static int write_evidence(const struct chats_run *r, const struct claims_reading
 			table_int(&t, k->contacts);
 			table_int(&t, k->night_contacts);
 			table_cstr(&t, k->burst ? "yes" : "no");
-			table_int(&t, k->abusive);
-			table_cstr(&t, k->abusive_texts ? k->abusive_texts : "");
+			if (k->claim == CLAIM_ATTITUDE) {
+				table_int(&t, k->abusive);
+				table_cstr(&t, k->abusive_texts ? k->abusive_texts : "");
+			} else {
+				/* Not looked for (only attitude rests on them): an
+				 * empty cell, not a 0 that reads as measured. */
+				table_null(&t);
+				table_null(&t);
+			}
 		}
 		table_row_end(&t);
 	}
