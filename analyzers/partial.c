@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -263,14 +262,19 @@ static int reader_open(struct reader *rd, const char *path, struct error *err)
 	memset(rd, 0, sizeof(*rd));
 	rd->path = path;
 	rd->err = err;
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return error_set(err, path, "cannot open: %s", strerror(EISDIR));
 	if (!(rd->gz = gzopen(path, "rb")))
 		return error_set(err, path, "cannot open: %s", strerror(errno));
 	gzbuffer(rd->gz, 1u << 20);
-	if (gzread(rd->gz, magic, sizeof(magic)) != (int)sizeof(magic) ||
-	    memcmp(magic, PARTIAL_MAGIC, sizeof(magic))) {
+	int got = gzread(rd->gz, magic, sizeof(magic));
+	if (got < 0) {
+		/* Not a question of the format: a directory, an I/O error. */
+		int zerr;
+		const char *msg = gzerror(rd->gz, &zerr);
+		error_set(err, path, "cannot read: %s", zerr == Z_ERRNO ? strerror(errno) : msg);
+		rd->failed = 1;
+		return -1;
+	}
+	if (got != (int)sizeof(magic) || memcmp(magic, PARTIAL_MAGIC, sizeof(magic))) {
 		error_set(err, path, "not a tousu partial (made by `tousu rates --partial`)");
 		rd->failed = 1;
 		return -1;

@@ -206,13 +206,14 @@ static int write_hits(struct worker *w, struct table *out, const struct classifi
 	for (size_t i = 0; i < c->n_hits; i++) {
 		const struct hit *h = &c->hits[i];
 		const struct rule_atom *a = rules_atom(w->run->rs, h->atom);
-		const struct rule_type *t = rules_type(w->run->rs, a->type);
+		const struct type_name *t = &w->run->type_names[a->type];
 		uint32_t from, to;
 		if (same_as_earlier(w->run->rs, c->hits, i))
 			continue;
 		/* The hit's span in the original text, before folding. */
 		hit_original_span(c, h, text, text_len, &from, &to);
-		size_t need = len + 1 + strlen(t->id) + 1 + (to - from) + 1 + 10 + 1;
+		/* ';' type ':' text '@' offset (10 digits at most) NUL */
+		size_t need = len + 1 + t->len + 1 + (to - from) + 1 + 10 + 1;
 		if (need > w->hits_cap) {
 			size_t cap = w->hits_cap ? w->hits_cap : 4096;
 			while (cap < need)

@@ -386,11 +386,11 @@ static int read_previous(const char *dir, int64_t today, size_t n_types, struct 
 	if (!damaged)
 		return 0;
 	*bad_line = lineno;
-	char date[sizeof(p->date)];
-	memcpy(date, p->date, sizeof(date));
-	previous_free(p);
-	memset(p, 0, sizeof(*p));
-	memcpy(p->date, date, sizeof(date));
+	previous_free(p);  /* no shops: no jumps; the date stays, for the message */
+	p->shops = NULL;
+	p->rate = NULL;
+	p->types = NULL;
+	p->n = p->cap = 0;
 	return 1;
 }
 

@@ -464,7 +464,7 @@ static int split_plain_line(struct csv_reader *r, const char *s, size_t *np, siz
 				 */
 				const char *d = memchr(c + 1, delim, (size_t)(end - c - 1));
 				const char *fe = d ? d : end;
-				if (!at_line_start || !r->expected || more_lines || fe[-1] == '"' ||
+				if (!at_line_start || !r->expected || fe[-1] == '"' ||
 				    (size_t)(end - s) > CARRY_LIMIT ||
 				    memchr(start, '\r', (size_t)(fe - start)))
 					goto use_libcsv;

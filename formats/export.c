@@ -13,6 +13,7 @@ struct reading {
 	struct export_stats *stats;
 	struct error *err;
 	int failed;   /* the header could not be bound; err is filled */
+	size_t header0_len;  /* the header's first name's length: a row's first test */
 };
 
 void export_options_init(struct export_options *opts)
@@ -50,6 +51,7 @@ static int bind_header(struct reading *rd, const struct csv_record *rec)
 		return 1;
 	}
 	st->has_header = 1;
+	rd->header0_len = rec->n_fields ? rec->lens[0] : 0;
 	st->header = calloc(rec->n_fields, sizeof(*st->header));
 	for (size_t i = 0; st->header && i < rec->n_fields; i++)
 		st->header[i] = strndup(rec->fields[i], rec->lens[i]);
@@ -91,13 +93,17 @@ static void reject_row(struct reading *rd, uint64_t line, const char *why,
 }
 
 /* A record that repeats the header, byte for byte: exports concatenated
- * (cat day1.csv.gz day2.csv.gz) carry one per part. */
-static int header_again(const struct export_stats *st, const struct csv_record *rec)
+ * (cat day1.csv.gz day2.csv.gz) carry one per part. Asked of every row, so
+ * a row's first field's length settles it almost always. */
+static int header_again(const struct reading *rd, const struct csv_record *rec)
 {
-	if (!st->header || rec->n_fields != st->binding.n_columns)
+	const struct export_stats *st = rd->stats;
+
+	if (rec->n_fields != st->binding.n_columns || !rec->n_fields ||
+	    rec->lens[0] != rd->header0_len || !st->header)
 		return 0;
 	for (size_t i = 0; i < rec->n_fields; i++)
-		if (strlen(st->header[i]) != rec->lens[i] ||
+		if (!st->header[i] || strlen(st->header[i]) != rec->lens[i] ||
 		    memcmp(st->header[i], rec->fields[i], rec->lens[i]))
 			return 0;
 	return 1;
@@ -110,7 +116,7 @@ static int on_record(void *v, const struct csv_record *rec)
 		return 1;
 	if (!rd->stats->has_header)
 		return bind_header(rd, rec);
-	if (header_again(rd->stats, rec)) {
+	if (header_again(rd, rec)) {
 		/* No row, and not to be read as one (a shop named "shop_id"),
 		 * but said, like any line that is not a row. */
 		reject_row(rd, rec->line, "the header again (exports joined together?)",
@@ -164,7 +170,8 @@ int export_read(const char *path, const struct export_options *opts,
 	src = source_open(path, &opts->source, err);
 	if (!src)
 		return -1;
-	rd = (struct reading){source_name(src), opts, on_row, ctx, stats, err, 0};
+	rd = (struct reading){.name = source_name(src), .opts = opts, .on_row = on_row, .ctx = ctx,
+			      .stats = stats, .err = err};
 	csv = csv_reader_new(&opts->csv, on_record, on_reject, &rd);
 	if (!csv) {
 		rc = error_set(err, rd.name, "out of memory");
