@@ -143,9 +143,10 @@ static void see_name(struct rates_job *job, const struct export_row *row, uint32
 {
 	size_t len;
 	const char *name = export_field(row, ROLE_SHOP_NAME, &len);
-	/* When the name is the shop key (no shop id column), it is already the id. */
-	if (name && len && row->binding->column[ROLE_SHOP_NAME] != row->binding->column[ROLE_SHOP_ID] &&
-	    rates_see_name(job->rates, shop, name, len, t) < 0)
+	/* Kept even when the name is the shop key (no shop id column): the
+	 * shop_name column promises the name, and a reader of the table should
+	 * not have to know which export the key came from. */
+	if (name && len && rates_see_name(job->rates, shop, name, len, t) < 0)
 		job->failed = 1;
 }
 

@@ -4,8 +4,8 @@
 # as the UTF-8 English ones of the same seed; rejected records are reported
 # with file and line (and --rejects keeps them; --max-errors makes them fatal);
 # rows without a shop or a needed time are left out and counted; the 15-day
-# window and the shop name follow the README, row by row; --memory changes
-# nothing but speed.
+# window and the shop name follow the README, row by row (also when the
+# name is the shop key); --memory changes nothing but speed.
 S=$REPO/samples
 # show FIELDS ARGS...: stderr, then the table's FIELDS (cut -f), of `tousu rates ARGS`
 show() {
@@ -96,6 +96,10 @@ for parts in "a.p b.p" "b.p a.p"; do
 done
 "$TOUSU" rates --orders nb.csv na.csv --complaints ncb.csv nca.csv 2> /dev/null | cmp - whole.tsv
 echo "split and merged, or listed in another order: same names"
+echo "== shop_name when the name is the shop key (no shop_id column): the name, not empty"
+printf 'order_id,shop_name,created_at\n1,甲店,2026-10-01 10:00:00\n2,Beta,2026-10-02 10:00:00\n' > k.csv
+printf 'complaint_id,order_id,shop_name,filed_at,text\nC1,1,甲店,2026-10-03 10:00:00,要求退款\n' > kc.csv
+show 1-4 --orders k.csv --complaints kc.csv
 
 echo "== --memory"
 "$TOUSU" rates --orders en/orders.csv --complaints en/complaints.csv > big.tsv 2> /dev/null
