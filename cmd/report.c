@@ -941,6 +941,8 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 	snprintf(v_p90, sizeof(v_p90), "%.2f\u2030", 1000 * p90);
 	fmt_count(v_orders, sizeof(v_orders), mine ? mine->orders : 0);
 	const char *shop_name = idx >= 0 ? rates_shop_name(run->merged.rates, (uint32_t)idx, NULL) : "";
+	if (!strcmp(shop_name, shop_arg))
+		shop_name = "";  /* the name is the shop key: say it once */
 	snprintf(title, sizeof(title), "%s%s%s: complaints, %s", shop_arg, *shop_name ? " " : "",
 		 shop_name, run->date);
 	struct page_figure figures[] = {

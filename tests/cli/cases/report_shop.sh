@@ -14,6 +14,7 @@
 # complaint without a shop_id (its order's shop counts) and a late one;
 # 571720213 a comma in its name. An id that no export has still gets a card,
 # which says so, as does a message on stderr; the report is written (exit 0).
+# A shop keyed by its name (no shop_id column) is named once in the title.
 o="$REPO/samples/orders.csv" c="$REPO/samples/complaints.csv"
 stamp='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2} '
 # card NAME SHOP: tousu report --shop SHOP into NAME/, its exit status and
@@ -190,3 +191,11 @@ rc=0
 	--memory 1M > /dev/null 2>&1 || rc=$?
 echo "tousu sample, --shop $shop --memory 1M: exit $rc"
 python3 check_card.py big big/2026-10-31 "$shop" big.tsv
+
+# Exports with no shop_id column: the shop name is the shop key, and the
+# card's title says it once.
+printf 'order_id,shop_name,created_at\n1,甲店,2026-10-30 10:00:00\n' > k.csv
+printf 'complaint_id,order_id,shop_name,filed_at,text\nC1,1,甲店,2026-10-30 12:00:00,要求退款\n' > kc.csv
+"$TOUSU" report --out keyed --date 2026-10-31 --orders k.csv --complaints kc.csv --shop 甲店 2> /dev/null
+grep -o '<title>[^<]*' keyed/2026-10-31/shop-*.html
+cut -f1-4 keyed/2026-10-31/rates.tsv
