@@ -229,7 +229,7 @@ enum rates_sort { SORT_DEFAULT, SORT_RATE, SORT_WILSON, SORT_COMPLAINTS };
 
 struct rates_view_options {
 	enum rates_sort sort;
-	uint64_t min_orders;         /* shop groupings: leave out smaller shops */
+	uint64_t min_orders;         /* shop groupings: leave out rows with fewer orders */
 	uint64_t top;                /* 0: all rows */
 };
 

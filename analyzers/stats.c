@@ -5,7 +5,10 @@
 
 void stats_wilson(uint64_t k, uint64_t n, double z, double *low, double *high)
 {
-	if (n == 0) {
+	/* k > n: complaints of orders outside the orders export. The interval
+	 * is for a share, which this is not; say nothing rather than let a
+	 * negative variance make NaN. */
+	if (n == 0 || k > n) {
 		*low = 0.0;
 		*high = 1.0;
 		return;

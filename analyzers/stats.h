@@ -22,7 +22,8 @@
 /* z for a two-sided 95% interval. */
 #define STATS_Z95 1.959963984540054
 
-/* Sets *low and *high to the Wilson interval of k in n at z; [0, 1] for n = 0. */
+/* Sets *low and *high to the Wilson interval of k in n at z; [0, 1] for
+ * n = 0 and for k > n (not a share). */
 void stats_wilson(uint64_t k, uint64_t n, double z, double *low, double *high);
 
 double stats_median(const double *sorted, size_t n);

@@ -36,7 +36,7 @@ struct rates_flags {
 		"only the first N rows (0: all; charts of shops: default 20)"), \
 	OPT_CHOICE(0, "sort", &(f).sort, "rate|wilson|complaints", \
 		   "sort by this, highest first (default: rate for --by shop, else the key)"), \
-	OPT_U64(0, "min-orders", &(f).min_orders, "N", "leave out shops with fewer orders"), \
+	OPT_U64(0, "min-orders", &(f).min_orders, "N", "leave out rows (shops; with shop,day: shop-days) with fewer orders"), \
 	OPT_CHOICE(0, "format", &(f).format, "tsv|csv|json|gnuplot", \
 		   "output format (default tsv; gnuplot: a chart script)"), \
 	OPT_CHOICE(0, "chart", &(f).chart, "top|types|trend|distribution", \

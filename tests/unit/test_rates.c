@@ -1042,6 +1042,15 @@ static void test_period_rows_order(void **state)
 		assert_int_equal(v.rows[i].type, -1);
 	}
 	rates_view_free(&v);
+	/* --min-orders counts each row's orders: a shop's day, not its total
+	 * (z has 3 orders but 1 a day; a has 2 on day 2). */
+	o.min_orders = 2;
+	assert_int_equal(rates_view(sd, &o, &v), 0);
+	assert_int_equal(v.n, 1);
+	assert_int_equal(v.rows[0].shop, a);
+	assert_int_equal(v.rows[0].period, day_of(2026, 10, 10) + 2);
+	rates_view_free(&v);
+	o.min_orders = 0;
 
 	assert_int_equal(rates_view(d, &o, &v), 0);
 	assert_int_equal(v.n, 3);

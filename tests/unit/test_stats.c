@@ -37,6 +37,13 @@ static void test_wilson(void **state)
 	stats_wilson(0, 0, STATS_Z95, &lo, &hi);
 	assert_near(lo, 0.0);
 	assert_near(hi, 1.0);
+	/* More complaints than orders (orders outside the export): no share,
+	 * so no interval, and never NaN, at any n. */
+	const uint64_t ks[][2] = {{2, 1}, {101, 100}, {1000001, 1000000}};
+	for (size_t i = 0; i < sizeof(ks) / sizeof(ks[0]); i++) {
+		stats_wilson(ks[i][0], ks[i][1], STATS_Z95, &lo, &hi);
+		assert_true(lo == 0.0 && hi == 1.0);
+	}
 	/* The interval always holds the observed rate and narrows with n. */
 	double lo2, hi2;
 	stats_wilson(5, 100, STATS_Z95, &lo, &hi);
