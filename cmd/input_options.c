@@ -124,11 +124,32 @@ int input_flags_too_many_rejects(const struct input_flags *f, const char *file,
 	return 0;
 }
 
+/* Names the role's second column and the one that was read. */
+static void say_also(const char *file, const struct export_stats *st)
+{
+	const struct schema_binding *b = &st->binding;
+	if (!st->has_header || !st->header)
+		return;
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		if (b->also[r] < 0 || b->column[r] < 0)
+			continue;
+		const char *read = st->header[b->column[r]], *other = st->header[b->also[r]];
+		fprintf(stderr, "tousu: %s: column %d (%s) is also %s; column %d (%s) was read",
+			file, b->also[r] + 1, other, schema_role_name(r), b->column[r] + 1, read);
+		if (strcmp(read, other))
+			fprintf(stderr, " (--col %s=%s reads the other)\n", schema_role_name(r),
+				other);
+		else
+			fputs(" (the first of the two)\n", stderr);
+	}
+}
+
 int input_flags_after_file(const struct input_flags *f, const char *file,
 			   const struct export_stats *st)
 {
 	struct error err;
 
+	say_also(file, st);
 	if (st->rejected) {
 		fprintf(stderr, "tousu: %s: %llu row%s rejected", file,
 			(unsigned long long)st->rejected, st->rejected == 1 ? "" : "s");

@@ -63,9 +63,10 @@ int input_flags_too_many_rejects(const struct input_flags *f, const char *file,
 				 const struct export_stats *st, struct error *err);
 
 /*
- * After a file is read by a command that prints tables: says on stderr how
- * many rows it rejected (with the first reasons and lines), and whether that
- * is over --max-errors. Returns 0, or -1 when over (the command exits 1).
+ * After a file is read by a command that prints tables: says on stderr
+ * which role had two columns to read (and which it read), how many rows it
+ * rejected (with the first reasons and lines), and whether that is over
+ * --max-errors. Returns 0, or -1 when over (the command exits 1).
  */
 int input_flags_after_file(const struct input_flags *f, const char *file,
 			   const struct export_stats *st);

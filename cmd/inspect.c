@@ -116,6 +116,10 @@ static void print_text(FILE *out, const char *name, const struct file_facts *f)
 				if (st->binding.column[r] == (int)c)
 					fprintf(out, "    %-3zu %-15s %s\n", c + 1,
 						schema_role_name(r), st->header[c]);
+				else if (st->binding.also[r] == (int)c)
+					fprintf(out, "    %-3zu %-15s %s (not read: column %d is %s)\n",
+						c + 1, "-", st->header[c], st->binding.column[r] + 1,
+						schema_role_name(r));
 	}
 }
 

@@ -231,6 +231,34 @@ static int column_taken(const struct schema_binding *b, size_t i)
 	return 0;
 }
 
+/*
+ * Finds, for each role bound by name, an unbound column that names it too.
+ * Reading the first of two is a guess (a file joined from two exports
+ * repeats shop_id; 店铺ID beside 卖家ID may be two ids), and a silent guess
+ * is how a table comes out wrong with nobody told.
+ */
+static void note_also(const struct kind_def *k, const char *const *headers,
+		      const size_t *lens, size_t n, const struct schema_override *ov,
+		      size_t n_ov, struct schema_binding *out)
+{
+	for (size_t j = 0; j < k->n_roles; j++) {
+		enum role r = k->roles[j].role;
+		int by_col = 0;
+		for (size_t o = 0; o < n_ov; o++)
+			by_col |= schema_role_parse(ov[o].role) == (int)r;
+		if (out->column[r] < 0 || by_col)
+			continue;
+		for (size_t i = 0; i < n && out->also[r] < 0; i++) {
+			char norm[256];
+			if (column_taken(out, i))
+				continue;
+			size_t nl = normalise(headers[i], lens[i], norm, sizeof(norm));
+			if (header_is_role(norm, nl, r))
+				out->also[r] = (int)i;
+		}
+	}
+}
+
 static int bind_kind(enum record_kind kind, const char *const *headers,
 		     const size_t *lens, size_t n,
 		     const struct schema_override *ov, size_t n_ov,
@@ -241,7 +269,7 @@ static int bind_kind(enum record_kind kind, const char *const *headers,
 	out->kind = kind;
 	out->n_columns = n;
 	for (int r = 0; r < ROLE_COUNT; r++)
-		out->column[r] = -1;
+		out->column[r] = out->also[r] = -1;
 
 	for (size_t i = 0; i < n_ov; i++) {
 		int r = schema_role_parse(ov[i].role);
@@ -278,6 +306,8 @@ static int bind_kind(enum record_kind kind, const char *const *headers,
 			}
 		}
 	}
+
+	note_also(k, headers, lens, n, ov, n_ov, out);
 
 	if (out->column[ROLE_SHOP_ID] < 0 && out->column[ROLE_SHOP_NAME] >= 0)
 		out->column[ROLE_SHOP_ID] = out->column[ROLE_SHOP_NAME];

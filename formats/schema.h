@@ -10,7 +10,9 @@
  *
  * schema_bind() with KIND_UNKNOWN recognises the kind from the headers: the
  * kind whose required roles are all present, preferring the one that binds
- * the most roles. A missing required column is an error naming the column,
+ * the most roles. Canonical names win over aliases, then the leftmost
+ * column; a second column that also names a role is left unread and noted
+ * in the binding's also[]. A missing required column is an error naming the column,
  * its aliases and the headers that were found.
  *
  * Everything here is static tables; nothing is allocated.
@@ -57,6 +59,10 @@ enum role {
 struct schema_binding {
 	enum record_kind kind;
 	int column[ROLE_COUNT];  /* 0-based column index, -1 when absent */
+	/* An unbound column that names the same role (a repeated name, or a
+	 * second alias: 店铺ID and 卖家ID), -1 when none: the role read the
+	 * first, and the caller says so. -1 for roles set by --col. */
+	int also[ROLE_COUNT];
 	size_t n_columns;        /* columns in the header */
 };
 

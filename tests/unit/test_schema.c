@@ -241,6 +241,39 @@ static void test_canonical_name_beats_alias(void **state)
 	assert_int_equal(b.column[ROLE_SENT_AT], 4);
 }
 
+/* A second column that names a bound role is left unread and noted, so the
+ * commands can say which of the two they read. */
+static void test_second_column_noted(void **state)
+{
+	struct schema_binding b;
+	struct error err;
+	(void)state;
+
+	b = bind_ok(KIND_ORDERS, "order_id|shop_id|shop_id|created_at");
+	assert_int_equal(b.column[ROLE_SHOP_ID], 1);
+	assert_int_equal(b.also[ROLE_SHOP_ID], 2);
+	/* Two aliases: the canonical Chinese name is read, whatever the order. */
+	b = bind_ok(KIND_ORDERS, "订单编号|卖家ID|店铺ID|下单时间");
+	assert_int_equal(b.column[ROLE_SHOP_ID], 2);
+	assert_int_equal(b.also[ROLE_SHOP_ID], 1);
+	assert_int_equal(b.also[ROLE_ORDER_ID], -1);
+	/* One column a role: nothing to note. */
+	b = bind_ok(KIND_ORDERS, "order_id|shop_id|shop_name|created_at");
+	for (int r = 0; r < ROLE_COUNT; r++)
+		assert_int_equal(b.also[r], -1);
+	/* A column another role took is not a second candidate ("shop" is an
+	 * alias of shop_id, but here --col made it the shop name). */
+	const struct schema_override name[] = {{"shop_name", "shop"}};
+	assert_int_equal(bind_ov(KIND_ORDERS, "order_id|shop_id|shop|created_at", name, 1, &b, &err), 0);
+	assert_int_equal(b.column[ROLE_SHOP_NAME], 2);
+	assert_int_equal(b.also[ROLE_SHOP_ID], -1);
+	/* --col chose: the other column is not a question. */
+	const struct schema_override pick[] = {{"shop_id", "卖家ID"}};
+	assert_int_equal(bind_ov(KIND_ORDERS, "订单编号|店铺ID|卖家ID|下单时间", pick, 1, &b, &err), 0);
+	assert_int_equal(b.column[ROLE_SHOP_ID], 2);
+	assert_int_equal(b.also[ROLE_SHOP_ID], -1);
+}
+
 /* ------------------------------------------------------------------ kinds */
 
 static void test_kind_recognition(void **state)
@@ -472,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_missing_required_column),
 		cmocka_unit_test(test_unknown_header_set),
 		cmocka_unit_test(test_wide_header),
+		cmocka_unit_test(test_second_column_noted),
 	};
 	return cmocka_run_group_tests_name("schema", tests, NULL, NULL);
 }
