@@ -655,6 +655,11 @@ static void run_atom(struct matcher *m, uint32_t ai, size_t len, size_t at, int 
 			: pcre2_match(a->code, s, len, off, PCRE2_NO_UTF_CHECK, m->md, m->mctx);
 		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||
 		    rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+			/* Skipped for the rest of the text, as PCRE2 over the
+			 * whole text would stop: a trigger that recurs should
+			 * not buy the pattern a fresh limit each time (10,000
+			 * occurrences would cost 10,000 limits). */
+			set_last_hit(m, ai, UINT32_MAX);
 			m->limited++;
 			if (!m->limited_atom)
 				m->limited_atom = a;

@@ -732,7 +732,7 @@ static const struct option classify_options[] = {
 		 "print how the texts' types agree with the platform's type instead of rows"),
 	OPT_BOOL(0, "explain", &explain, "add a column with each hit: type:matched text@offset"),
 	OPT_U64(0, "match-limit", &match_limit, "N",
-		"PCRE2 match limit per rule and text (default 1m)"),
+		"PCRE2 match limit per pattern and text (default 1m)"),
 	OPT_U64('j', "threads", &threads, "N",
 		"classify on N threads beside the reader (default: one per core, 1 on 2 cores; 0: none)"),
 	RULE_OPTIONS(rf),

@@ -34,7 +34,7 @@ static const struct option rates_options[] = {
 	OPT_U64('j', "threads", &threads, "N",
 		"classify on N threads beside the reader (default: one per core)"),
 	OPT_U64(0, "match-limit", &match_limit, "N",
-		"PCRE2 match limit per rule and text (default 1m)"),
+		"PCRE2 match limit per pattern and text (default 1m)"),
 	RULE_OPTIONS(rf),
 	INPUT_OPTIONS(in),
 	OPT_END(),

@@ -101,8 +101,8 @@ static void explain_one(struct matcher *m, const struct rule_set *rs,
 	if (c.invalid)
 		printf("invalid:  %zu invalid UTF-8 sequences replaced\n", c.invalid);
 	if (c.limited)
-		printf("limited:  %zu patterns hit the match limit (first %s:%u)\n", c.limited,
-		       c.limited_atom->file, c.limited_atom->line);
+		printf("limited:  %zu pattern%s hit the match limit (first %s:%u)\n", c.limited,
+		       c.limited == 1 ? "" : "s", c.limited_atom->file, c.limited_atom->line);
 	for (size_t i = 0; i < c.n_hits; i++) {
 		const struct hit *h = &c.hits[i];
 		const struct rule_atom *a = rules_atom(rs, h->atom);

@@ -1073,6 +1073,15 @@ static void test_match_limit(void **state)
 	assert_int_equal(c.limited, 2);
 	assert_int_equal(c.types, bit(&f, "fine"));
 
+	/* A pattern that gave up is skipped for the rest of the text: a
+	 * trigger that recurs 200 times does not buy it 200 more limits. */
+	char many[200 * 36 + 1] = "";
+	for (int i = 0; i < 200; i++)
+		strcat(many, "xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab");
+	c = classify(&f, many);
+	assert_int_equal(c.limited, 2);
+	assert_int_equal(c.types, bit(&f, "fine"));
+
 	/* The next text starts with a clean count. */
 	c = classify(&f, "aaa");
 	assert_int_equal(c.limited, 0);
