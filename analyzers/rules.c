@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analyzers/textfold.h"
+#include "formats/encoding.h"
 
 struct rule_set {
 	struct rule_type types[RULES_MAX_TYPES];
@@ -41,6 +42,20 @@ struct loader {
 static void report(struct loader *ld, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Drops a multi-byte character that a cut left incomplete at the end of s. */
+static void cut_to_whole_character(char *s)
+{
+	size_t n = strlen(s), k = n;
+	while (k && ((unsigned char)s[k - 1] & 0xC0) == 0x80)
+		k--;
+	if (!k || (unsigned char)s[k - 1] < 0xC0)
+		return;
+	unsigned char lead = (unsigned char)s[k - 1];
+	size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+	if (n - (k - 1) < want)
+		s[k - 1] = '\0';
+}
+
 static void report(struct loader *ld, const char *fmt, ...)
 {
 	struct error e;
@@ -50,8 +65,10 @@ static void report(struct loader *ld, const char *fmt, ...)
 	snprintf(e.file, sizeof(e.file), "%s", ld->file);
 	e.line = ld->line;
 	va_start(ap, fmt);
-	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	int n = vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof(e.msg))
+		cut_to_whole_character(e.msg);  /* a long pattern */
 	ld->errors++;
 	if (ld->on_error)
 		ld->on_error(ld->ctx, &e);
@@ -1053,12 +1070,13 @@ static void add_pattern(struct loader *ld, enum atom_kind kind, const char *valu
 	free(folded);
 }
 
-static int parse_int(const char *s, int *out)
+/* A whole number in [lo, hi]. */
+static int parse_int(const char *s, long lo, long hi, int *out)
 {
 	char *end;
 	errno = 0;
 	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < -1000000 || v > 1000000)
+	if (errno || end == s || *end || v < lo || v > hi)
 		return -1;
 	*out = (int)v;
 	return 0;
@@ -1073,8 +1091,11 @@ static void set_string(char **dst, const char *v)
 static void section(struct loader *ld, char *s)
 {
 	char *end = strchr(s, ']');
+	/* After a bad header its keys are outside any section (an error
+	 * each), not keys of the section before. */
 	if (!end || trim(end + 1)[0]) {
 		report(ld, "a section header is '[type_id]'");
+		ld->current = -1;
 		return;
 	}
 	*end = '\0';
@@ -1129,6 +1150,20 @@ static void key_value(struct loader *ld, char *s)
 		report(ld, "'%s' has no value", key);
 		return;
 	}
+	/* '#' starts a comment only at the start of a line, so a comment
+	 * after a value would silently become part of a pattern or label. */
+	char *hash = strchr(value, '#');
+	if (hash && (hash[-1] == ' ' || hash[-1] == '\t')) {
+		report(ld, "'%s': a comment after a value would be part of it; put it on a line "
+		       "of its own (a literal ' #' in a pattern: ' [#]')", key);
+		return;
+	}
+	/* PCRE2 checks the patterns' UTF-8 (and says where); these are ours. */
+	if ((!strcmp(key, "label") || !strcmp(key, "platform")) &&
+	    !utf8_is_valid(value, strlen(value))) {
+		report(ld, "'%s': the value is not UTF-8 (rule files are UTF-8)", key);
+		return;
+	}
 	if (!strcmp(key, "include"))
 		add_pattern(ld, ATOM_INCLUDE, value);
 	else if (!strcmp(key, "exclude"))
@@ -1156,9 +1191,13 @@ static void key_value(struct loader *ld, char *s)
 		set_string(&ty->platform, value);
 	else if (!strcmp(key, "priority") || !strcmp(key, "points") ||
 		 !strcmp(key, "severe_points")) {
-		int v;
-		if (parse_int(value, &v) < 0)
-			report(ld, "%s: '%s' is not a whole number", key, value);
+		/* Points are kept in 16 bits a complaint (rates.c), and a
+		 * negative one would turn a penalty into a credit. */
+		int is_priority = !strcmp(key, "priority"), v;
+		long lo = is_priority ? -1000000 : 0, hi = is_priority ? 1000000 : 65535;
+		if (parse_int(value, lo, hi, &v) < 0)
+			report(ld, "%s: '%s' is not a whole number from %ld to %ld", key, value, lo,
+			       hi);
 		else if (!strcmp(key, "priority"))
 			ty->priority = v;
 		else if (!strcmp(key, "points"))
@@ -1243,9 +1282,11 @@ int rules_load(struct rule_set *rs, const char *name, const char *text,
 int rules_load_file(struct rule_set *rs, const char *path,
 		    rules_error_fn on_error, void *ctx)
 {
-	FILE *f = fopen(path, "rb");
+	int from_stdin = !strcmp(path, "-");
+	FILE *f = from_stdin ? stdin : fopen(path, "rb");
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
+	int failed = 0;
 	struct error e;
 
 	if (!f) {
@@ -1258,8 +1299,10 @@ int rules_load_file(struct rule_set *rs, const char *path,
 		if (len + 4096 > cap) {
 			cap = cap ? 2 * cap : 65536;
 			char *b = realloc(buf, cap);
-			if (!b)
+			if (!b) {
+				failed = 1;  /* not a shorter rule file */
 				break;
+			}
 			buf = b;
 		}
 		size_t n = fread(buf + len, 1, cap - len, f);
@@ -1267,8 +1310,9 @@ int rules_load_file(struct rule_set *rs, const char *path,
 		if (n == 0)
 			break;
 	}
-	int failed = ferror(f);
-	fclose(f);
+	failed |= ferror(f);
+	if (!from_stdin)
+		fclose(f);
 	if (failed || !buf) {
 		free(buf);
 		error_set(&e, path, "cannot read rule file");

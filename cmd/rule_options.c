@@ -33,6 +33,11 @@ static int load(const struct rule_flags *f, const char *type_id, struct rule_set
 		fprintf(stderr, "tousu: %d error%s in the rules\n", errors, errors == 1 ? "" : "s");
 		return -1;
 	}
+	if (f->rules && !type_id && !rules_type_count(*rs)) {
+		fprintf(stderr, "tousu: %s: no [type] sections: every complaint would be other\n",
+			f->rules);
+		return -1;
+	}
 	*c = classifier_new(*rs, &err);
 	if (!*c) {
 		error_print(stderr, &err);

@@ -7,6 +7,7 @@
  *   default            print the built-in rules (a starting point for your own)
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,11 +20,17 @@
 
 static int rules_check(int argc, char **argv)
 {
-	static const struct option opts[] = { OPT_END() };
+	static int extra;
+	static const struct option opts[] = {
+		OPT_BOOL(0, "extra", &extra,
+			 "check each FILE as --extra-rules: after the built-in rules, whose types it may name"),
+		OPT_END(),
+	};
 	static const struct command_usage u = {
-		"tousu rules check FILE...",
-		"Compiles each rule file and reports every error as FILE:LINE with\n"
-		"PCRE2's message and the offset in the pattern. Exits 1 on any error.",
+		"tousu rules check [--extra] FILE...",
+		"Compiles each rule file (- is stdin) and reports every error as\n"
+		"FILE:LINE with PCRE2's message and the offset in the pattern. Exits 1\n"
+		"on any error, and for a file with no [type] section (unless --extra).",
 		opts,
 	};
 	char **files;
@@ -38,9 +45,15 @@ static int rules_check(int argc, char **argv)
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct rule_set *rs = rules_new();
-		int errors = rs ? rules_load_file(rs, files[i], rule_error_print, NULL) : 1;
+		int errors = !rs || (extra && rules_load_default(rs, rule_error_print, NULL));
+		if (!errors)
+			errors = rules_load_file(rs, files[i], rule_error_print, NULL);
 		if (errors) {
 			fprintf(stderr, "tousu: %s: %d error%s\n", files[i], errors, errors == 1 ? "" : "s");
+			status = EXIT_DATA;
+		} else if (!extra && !rules_type_count(rs)) {
+			fprintf(stderr, "tousu: %s: no [type] sections: every complaint would be other\n",
+				files[i]);
 			status = EXIT_DATA;
 		} else {
 			size_t lit = 0, anch = 0, always = 0, n_atoms = rules_atom_count(rs);
@@ -263,10 +276,51 @@ static int bootstrap_macro_f1(const struct outcome *o, size_t n, size_t nt, size
 	return 0;
 }
 
+/*
+ * Reads a TYPES cell ("quality,refund", primary first, or "other") into the
+ * type bits and the primary class (nt for other). NULL, or why the cell
+ * cannot be scored: a silent skip would score a different set.
+ */
+static const char *parse_expected(const struct rule_set *rs, char *cell, uint64_t *want,
+				  int *primary)
+{
+	static char why[160];
+	size_t nt = rules_type_count(rs);
+	*want = 0;
+	*primary = -1;
+	if (!*cell)
+		return "no expected types (write 'other' for none)";
+	for (char *tok = cell, *comma;; tok = comma + 1) {
+		comma = strchr(tok, ',');
+		if (comma)
+			*comma = '\0';
+		int t = strcmp(tok, "other") ? rules_type_find(rs, tok) : (int)nt;
+		if (!*tok)
+			return "an empty type in the list";
+		if (t < 0) {
+			snprintf(why, sizeof(why), "unknown type '%.100s'", tok);
+			return why;
+		}
+		int is_other = (size_t)t == nt;
+		if (is_other ? *primary >= 0 || comma : *primary == (int)nt)
+			return "'other' beside a type: other means no type";
+		if (!is_other && *want >> t & 1) {
+			snprintf(why, sizeof(why), "'%.100s' twice", tok);
+			return why;
+		}
+		if (*primary < 0)
+			*primary = t;
+		if ((size_t)t != nt)
+			*want |= 1ull << t;
+		if (!comma)
+			return NULL;
+	}
+}
+
 static int rules_test(int argc, char **argv)
 {
 	static struct rule_flags rf;
-	static double min_f1 = -1, min_type_f1 = -1;
+	static double min_f1 = NAN, min_type_f1 = NAN;  /* NAN: no gate */
 	static size_t bootstrap_rounds;
 	static int show_misses;
 	static const struct option opts[] = {
@@ -301,6 +355,13 @@ static int rules_test(int argc, char **argv)
 		free(files);
 		return EXIT_USAGE;
 	}
+	/* Fix: -1 meant "not given", so --min-f1 -1 quietly turned the gate off. */
+	if ((!isnan(min_f1) && !(min_f1 >= 0 && min_f1 <= 1)) ||
+	    (!isnan(min_type_f1) && !(min_type_f1 >= 0 && min_type_f1 <= 1))) {
+		fputs("tousu: rules test: --min-f1 and --min-type-f1 take 0 to 1\n", stderr);
+		free(files);
+		return EXIT_USAGE;
+	}
 	if (bootstrap_rounds == 1 || bootstrap_rounds > 1000000) {
 		fputs("tousu: rules test: --bootstrap takes 2 to 1000000 resamples\n", stderr);
 		free(files);
@@ -323,7 +384,8 @@ static int rules_test(int argc, char **argv)
 	struct tally *tally = calloc(nt + 1, sizeof(*tally));
 	uint64_t *confusion = calloc((nt + 1) * (nt + 1), sizeof(*confusion));
 	struct matcher *m = matcher_new(rf.classifier, 0);
-	uint64_t texts = 0, primary_ok = 0, exact = 0;
+	uint64_t texts = 0, primary_ok = 0, exact = 0, unscored = 0, limited = 0, invalid = 0;
+	size_t first_limited = 0;
 	struct outcome *outcomes = NULL;
 	size_t outcomes_cap = 0;
 	status = EXIT_OK;
@@ -335,6 +397,11 @@ static int rules_test(int argc, char **argv)
 		lineno++;
 		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
+		/* A spreadsheet's UTF-8 BOM before the header. */
+		if (lineno == 1 && len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3)) {
+			memmove(line, line + 3, (size_t)len - 2);
+			len -= 3;
+		}
 		/* Fix: every line starting with '#' was skipped, so a text that
 		 * starts with one (#差评#) was silently left out of the scores. */
 		if (!len || (line[0] == '#' && (!strchr(line, '\t') || !strcmp(line, "#text\ttypes"))) ||
@@ -344,26 +411,18 @@ static int rules_test(int argc, char **argv)
 		if (!tab) {
 			fprintf(stderr, "tousu: %s:%zu: expected TEXT<TAB>TYPES\n", files[0], lineno);
 			status = EXIT_DATA;
+			unscored++;
 			continue;
 		}
 		*tab = '\0';
-		uint64_t want = 0;
-		int want_primary = -1, bad = 0, first = 1;
-		for (char *tok = strtok(tab + 1, ","); tok; tok = strtok(NULL, ",")) {
-			int t = strcmp(tok, "other") ? rules_type_find(rs, tok) : (int)other;
-			if (t < 0) {
-				fprintf(stderr, "tousu: %s:%zu: unknown type '%s'\n", files[0], lineno, tok);
-				bad = 1;
-				break;
-			}
-			if (first)
-				want_primary = t;
-			first = 0;
-			if ((size_t)t != other)
-				want |= 1ull << t;
-		}
-		if (bad || want_primary < 0) {
+		uint64_t want;
+		int want_primary;
+		const char *why = !*line ? "the text is empty"
+				  : parse_expected(rs, tab + 1, &want, &want_primary);
+		if (why) {
+			fprintf(stderr, "tousu: %s:%zu: %s\n", files[0], lineno, why);
 			status = EXIT_DATA;
+			unscored++;
 			continue;
 		}
 		struct classification c;
@@ -383,6 +442,9 @@ static int rules_test(int argc, char **argv)
 		if (bootstrap_rounds)
 			outcomes[texts] = (struct outcome){ want, c.types };
 		texts++;
+		if (c.limited && !limited++)
+			first_limited = lineno;
+		invalid += c.invalid > 0;
 		tally_add(tally, nt, want, c.types);
 		size_t got_primary = c.primary < 0 ? other : (size_t)c.primary;
 		confusion[(size_t)want_primary * (nt + 1) + got_primary]++;
@@ -404,6 +466,20 @@ static int rules_test(int argc, char **argv)
 	if (in != stdin)
 		fclose(in);
 	free(line);
+	if (unscored)
+		fprintf(stderr, "tousu: rules test: %llu line%s not scored (above)\n",
+			(unsigned long long)unscored, unscored == 1 ? "" : "s");
+	if (limited)
+		fprintf(stderr, "tousu: rules test: %llu text%s had a pattern stopped by the match "
+			"limit, which counts as no match (first at line %zu)\n",
+			(unsigned long long)limited, limited == 1 ? "" : "s", first_limited);
+	if (invalid)
+		fprintf(stderr, "tousu: rules test: %llu text%s had invalid UTF-8, replaced before "
+			"matching\n", (unsigned long long)invalid, invalid == 1 ? "" : "s");
+	if (!texts) {
+		fprintf(stderr, "tousu: rules test: %s: no labelled texts to score\n", files[0]);
+		status = EXIT_DATA;
+	}
 
 	double worst = 1;
 	size_t scored = 0, shown = 0;
@@ -419,7 +495,14 @@ static int rules_test(int argc, char **argv)
 			continue;
 		}
 		double p, r, f = f1_of(y, &p, &r);
-		printf(" %9.3f %7.3f %7.3f\n", p, r, f);
+		/* Precision of a type never found, recall of one never expected:
+		 * no answer, not 1.000 (F1 is 0 either way). */
+		char ps[16] = "-", rs_[16] = "-";
+		if (y->tp + y->fp)
+			snprintf(ps, sizeof(ps), "%.3f", p);
+		if (y->tp + y->fn)
+			snprintf(rs_, sizeof(rs_), "%.3f", r);
+		printf(" %9s %7s %7.3f\n", ps, rs_, f);
 		if (!shown++ || f < worst) {
 			worst = f;
 			worst_id = id;
@@ -450,11 +533,11 @@ static int rules_test(int argc, char **argv)
 			printf(" %4llu", (unsigned long long)confusion[w * (nt + 1) + g]);
 		putchar('\n');
 	}
-	if (min_f1 >= 0 && macro < min_f1) {
+	if (!isnan(min_f1) && macro < min_f1) {
 		fprintf(stderr, "tousu: macro F1 %.3f is below --min-f1 %.3f\n", macro, min_f1);
 		status = EXIT_DATA;
 	}
-	if (min_type_f1 >= 0 && worst < min_type_f1) {
+	if (!isnan(min_type_f1) && worst < min_type_f1) {
 		fprintf(stderr, "tousu: F1 of %s %.3f is below --min-type-f1 %.3f\n", worst_id,
 			worst, min_type_f1);
 		status = EXIT_DATA;

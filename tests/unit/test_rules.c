@@ -96,6 +96,23 @@ static void test_each_error_has_its_line(void **state)
 	assert_error("[a]\nsevere_points = 99999999999\n", 2, "not a whole number");
 	assert_error("[a]\npriority =\n", 2, "has no value");
 	assert_error("[a]\njust words\n", 2, "expected 'key = value'");
+	/* Points are 16 bits a complaint in rates, and never a credit. */
+	assert_error("[a]\npoints = 65536\n", 2, "from 0 to 65535");
+	assert_error("[a]\nsevere_points = -5\n", 2, "from 0 to 65535");
+	assert_error("[a]\npriority = -1000001\n", 2, "from -1000000 to 1000000");
+	/* '#' after a value is not a comment: said, not made part of it. */
+	assert_error("[a]\ninclude = 骚扰|打电话   # note\n", 2, "a comment after a value");
+	assert_error("[a]\nlabel = 恶意\t# the platform's\n", 2, "a comment after a value");
+	/* Labels and platform names are UTF-8 like the exports they meet. */
+	assert_error("[a]\nplatform = \xB6\xF1\xD2\xE2\n", 2, "not UTF-8");
+	/* The keys after a broken header do not join the section before. */
+	assert_error("[a]\ninclude = x\n[b\n", 3, "section header");
+	struct errs errs;
+	struct rule_set *rs = load("[a]\ninclude = x\n[b\ninclude = y\n", &errs);
+	assert_int_equal(errs.n, 2);
+	assert_non_null(strstr(errs.e[1].msg, "outside a [type] section"));
+	assert_int_equal(rules_atom_count(rs), 1);
+	rules_free(rs);
 	/* PCRE2's message and the offset in the pattern. */
 	assert_error("[a]\ninclude = x\ninclude = 质量(问题\n", 3, "missing closing parenthesis");
 	assert_error("[a]\ninclude = a[b\n", 2, "offset");
