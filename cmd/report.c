@@ -1206,6 +1206,11 @@ static int run_report(int argc, char **argv)
 		goto out;
 
 	status = build(&run, &eo, state);
+	/* The rejects file is part of the run's output: its write error must
+	 * fail the run before anything is put in place, not after (exit 1
+	 * promises nothing changed). The release at the end is then a no-op. */
+	if (status == EXIT_OK && input_flags_release(&in) < 0)
+		status = EXIT_DATA;
 	if (status != EXIT_OK) {
 		fprintf(stderr, "tousu: report %s: failed; earlier reports and %s/latest are "
 			"unchanged\n", run.date, out_dir);
