@@ -7,10 +7,11 @@
  * Made for cron (README "tousu report"):
  *  - a lock (DIR/.lock) keeps two runs from writing DIR at once;
  *  - the report is built in DIR/.DATE.tmp.PID and swapped into place in
- *    one rename (renameat2 RENAME_EXCHANGE when DATE exists); the night's
- *    partial is renamed into the state just before, and `latest` is moved
- *    just after: a run that fails or is killed leaves every earlier report,
- *    and `latest`, as they were;
+ *    one rename (renameat2 RENAME_EXCHANGE when DATE exists); just after,
+ *    --rebuild forgets the nights up to DATE, the night's partial is renamed
+ *    into the state and `latest` is moved: a run that fails or is killed
+ *    before the swap leaves every earlier report, the state and `latest` as
+ *    they were;
  *  - every stderr line is timestamped (report_log.h); no progress lines.
  */
 #include <dirent.h>
@@ -70,7 +71,7 @@ static const struct option report_options[] = {
 	OPT_BOOL(0, "fail-on-alert", &fail_on_alert, "exit 3 when there are alerts"),
 	OPT_STRING(0, "shop", &shop_arg, "ID", "also write a shop owner's card, shop-ID.html"),
 	OPT_BOOL(0, "rebuild", &rebuild,
-		 "forget the saved nights: the exports given are the whole history"),
+		 "forget the saved nights up to DATE: the exports given are its whole history"),
 	OPT_SIZE(0, "memory", &memory, "SIZE", "memory for the join (default 64M)"),
 	OPT_U64('j', "threads", &threads, "N", "classify on N threads (default: one per core)"),
 	OPT_U64(0, "match-limit", &match_limit, "N", "PCRE2 match limit (default 1m)"),
@@ -1022,6 +1023,31 @@ static void clean_leftovers(const char *out)
 		closedir(d);
 }
 
+/* --rebuild: the saved nights up to and including the run's date are in
+ * the exports given, so their partials go; later nights' (a rebuild of a
+ * backfill date) are not, and stay. */
+static void forget_nights(const char *state, int64_t upto)
+{
+	DIR *d = opendir(state);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		int64_t day;
+		char name[11];
+		if (strlen(e->d_name) != 15 || strcmp(e->d_name + 10, ".part"))
+			continue;
+		memcpy(name, e->d_name, 10);
+		name[10] = '\0';
+		if (day_of(name, &day) < 0 || day > upto)
+			continue;
+		char *p = path_join(state, e->d_name);
+		if (p)
+			unlink(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+}
+
 static int build(struct run *run, struct export_options *eo, const char *state)
 {
 	struct rates_config cfg = {BY_SHOP, in.tz, run->from_day, run->day, rules_type_count(rf.rs)};
@@ -1216,29 +1242,31 @@ static int run_report(int argc, char **argv)
 			"unchanged\n", run.date, out_dir);
 		goto out;
 	}
-	/* In place: tonight's partial, then the folder, then latest. */
-	if (rebuild) {
-		DIR *d = opendir(state);
-		struct dirent *e;
-		while (d && (e = readdir(d)))
-			if (strstr(e->d_name, ".part")) {
-				char *p = path_join(state, e->d_name);
-				if (p)
-					unlink(p);
-				free(p);
-			}
-		if (d)
-			closedir(d);
-	}
-	if (rename(run.part_tmp, final_part) != 0 || swap_in(run.tmp, run.dir) != 0 ||
-	    point_latest(out_dir, run.date) != 0) {
-		fprintf(stderr, "tousu: report %s: cannot put the report in place: %s\n", run.date,
-			strerror(errno));
+	/* In place: the folder first, so that a failure there changes nothing
+	 * (the partial is still inside the temporary folder, and --rebuild has
+	 * not yet forgotten any night); then the state, then latest. */
+	if (swap_in(run.tmp, run.dir) != 0) {
+		fprintf(stderr, "tousu: report %s: cannot put the report in place: %s; earlier "
+			"reports and %s/latest are unchanged\n", run.date, strerror(errno), out_dir);
 		status = EXIT_DATA;
 		goto out;
 	}
 	free(run.tmp);
 	run.tmp = NULL;
+	/* The partial moved with the folder. Forgotten nights go before it is
+	 * put in place: a run stopped between the two misses nights (a rerun of
+	 * --rebuild mends it) rather than counting them twice. */
+	char *part_now = path_join(run.dir, "night.part");
+	if (rebuild)
+		forget_nights(state, run.day);
+	if (!part_now || rename(part_now, final_part) != 0 || point_latest(out_dir, run.date) != 0) {
+		fprintf(stderr, "tousu: report %s: written to %s, but cannot save its partial "
+			"or move %s/latest: %s\n", run.date, run.dir, out_dir, strerror(errno));
+		free(part_now);
+		status = EXIT_DATA;
+		goto out;
+	}
+	free(part_now);
 	fprintf(stderr, "tousu: report %s: written to %s (%zu alert%s)\n", run.date, run.dir,
 		run.alerts.n, run.alerts.n == 1 ? "" : "s");
 	if (fail_on_alert && run.alerts.n)
