@@ -293,10 +293,11 @@ static int parse_count(const char *s, uint64_t *n)
 /*
  * The newest report folder in dir dated before today, read from its
  * rates.tsv (tousu's own format: '#' header, tab-separated). Returns 0
- * (p->shops NULL when there is none), -1 when it cannot be read, 1 when a
- * line is not what tousu writes (the file was damaged or edited): p is then
- * empty, and *bad_line says where, since jumps measured against made-up
- * rates would be wrong alerts.
+ * (p->shops NULL when there is none), -1 out of memory, 1 when a line is not
+ * what tousu writes (the file was damaged or edited): p is then empty, and
+ * *bad_line says where, since jumps measured against made-up rates would be
+ * wrong alerts; 2 with errno set when the file cannot be read (p empty too:
+ * like a damaged one, it only costs tonight's jump alerts).
  */
 static int read_previous(const char *dir, int64_t today, size_t n_types, struct previous *p,
 			 uint64_t *bad_line)
@@ -333,8 +334,11 @@ static int read_previous(const char *dir, int64_t today, size_t n_types, struct 
 	FILE *tsv = rt ? fopen(rt, "r") : NULL;
 	char *line = NULL;
 	size_t cap = 0;
+	int unreadable = rt && !tsv;
 	free(f);
 	free(rt);
+	if (unreadable)
+		return 2;
 	if (!tsv || !(p->shops = shop_table_new())) {
 		if (tsv)
 			fclose(tsv);
@@ -383,8 +387,9 @@ static int read_previous(const char *dir, int64_t today, size_t n_types, struct 
 		p->n++;
 	}
 	free(line);
+	int read_error = ferror(tsv) ? errno : 0;
 	fclose(tsv);
-	if (!damaged)
+	if (!damaged && !read_error)
 		return 0;
 	*bad_line = lineno;
 	previous_free(p);  /* no shops: no jumps; the date stays, for the message */
@@ -392,7 +397,8 @@ static int read_previous(const char *dir, int64_t today, size_t n_types, struct 
 	p->rate = NULL;
 	p->types = NULL;
 	p->n = p->cap = 0;
-	return 1;
+	errno = read_error;
+	return read_error ? 2 : 1;
 }
 
 /* ---- alerts ---- */
@@ -1085,10 +1091,13 @@ static int build(struct run *run, struct export_options *eo, const char *state)
 	uint64_t bad_line = 0;
 	int prev = read_previous(out_dir, run->day, rules_type_count(rf.rs), &run->prev, &bad_line);
 	if (prev < 0) {
-		fputs("tousu: report: cannot read the previous report\n", stderr);
+		fputs("tousu: report: out of memory reading the previous report\n", stderr);
 		goto out;
 	}
-	if (prev > 0)
+	if (prev == 2)
+		fprintf(stderr, "tousu: report: %s/%s/rates.tsv: cannot read it: %s: no jump alerts "
+			"tonight\n", out_dir, run->prev.date, strerror(errno));
+	else if (prev == 1)
 		fprintf(stderr, "tousu: report: %s/%s/rates.tsv:%llu: not a line tousu writes (the "
 			"file was damaged or edited): no jump alerts tonight\n", out_dir,
 			run->prev.date, (unsigned long long)bad_line);
