@@ -104,15 +104,38 @@ static char *path_join(const char *a, const char *b)
 	return p;
 }
 
-/* DIR/NAME opened for writing, or NULL with errno set. */
+/* The one place a file of the report that cannot be written is said:
+ * which file, and why (a full disk must not fail the night unexplained).
+ * Returns -1. */
+static int write_error(const char *dir, const char *name, int err)
+{
+	fprintf(stderr, "tousu: report: cannot write %s/%s: %s\n", dir, name,
+		strerror(err ? err : EIO));
+	return -1;
+}
+
+/* DIR/NAME opened for writing; NULL, said, if it cannot be. errno is 0 after
+ * a success, so that a later errno is one of this file's writes. */
 static FILE *create_in(const char *dir, const char *name)
 {
 	char *path = path_join(dir, name);
 	FILE *f = path ? fopen(path, "w") : NULL;
 	int saved = errno;
 	free(path);
-	errno = saved;
+	if (!f)
+		write_error(dir, name, saved);
+	errno = 0;
 	return f;
+}
+
+/* Closes DIR/NAME, whose writing returned rc: 0, or -1 (said) when rc < 0,
+ * a write failed or the close (its last flush) fails. */
+static int close_out(FILE *f, int rc, const char *dir, const char *name)
+{
+	int err = rc < 0 || ferror(f) ? (errno ? errno : EIO) : 0;
+	if (fclose(f) != 0 && !err)
+		err = errno ? errno : EIO;
+	return err ? write_error(dir, name, err) : 0;
 }
 
 
@@ -227,24 +250,20 @@ static int write_table_file(const struct rates_out *o, const struct rates_view *
 			    const char *dir, const char *name, enum table_format f)
 {
 	FILE *out = create_in(dir, name);
-	int rc = out ? rates_write_table(o, v, out, f) : -1;
-	if (out && fclose(out) != 0)
-		rc = -1;
-	if (rc < 0)
-		fprintf(stderr, "tousu: report: cannot write %s/%s: %s\n", dir, name,
-			strerror(errno));
-	return rc;
+	if (!out)
+		return -1;
+	return close_out(out, rates_write_table(o, v, out, f), dir, name);
 }
 
-/* Opens DIR/NAME and begins a TSV table with these columns; NULL if either
- * fails (nothing is left open). */
+/* Opens DIR/NAME and begins a TSV table with these columns; NULL, said, if
+ * either fails (nothing is left open). */
 static FILE *begin_tsv(const char *dir, const char *name, struct table *t,
 		       const char *const *names, size_t n)
 {
 	FILE *f = create_in(dir, name);
 
 	if (f && table_begin(t, f, TABLE_TSV, names, n) < 0) {
-		fclose(f);
+		close_out(f, -1, dir, name);
 		f = NULL;
 	}
 	return f;
@@ -421,10 +440,8 @@ static int write_alerts(const struct rates_out *o, const struct rates_view *v,
 	FILE *f = begin_tsv(dir, "alerts.tsv", &t, names, sizeof(names) / sizeof(names[0]));
 
 	a->n = 0;
-	if (!f) {
-		fputs("tousu: report: cannot write alerts.tsv\n", stderr);
+	if (!f)
 		return -1;
-	}
 	for (size_t i = 0; i < v->n; i++) {
 		const struct rates_row *row = &v->rows[i];
 		double rate = rates_row_rate(row), lo, hi, before = NAN;
@@ -467,12 +484,7 @@ static int write_alerts(const struct rates_out *o, const struct rates_view *v,
 		table_row_end(&t);
 		a->n++;
 	}
-	int rc = table_end(&t);
-	if (fclose(f) != 0 || rc < 0) {
-		fputs("tousu: report: cannot write alerts.tsv\n", stderr);
-		return -1;
-	}
-	return 0;
+	return close_out(f, table_end(&t), dir, "alerts.tsv");
 }
 
 /* The rate that alerts: a number, or pN, the Nth percentile of the rates
@@ -669,7 +681,7 @@ static int write_summary(struct run *run, const struct rates_view *shops_view)
 		fprintf(f, "\"%s\"}\n", run->prev.date);
 	else
 		fputs("null}\n", f);
-	return fclose(f) == 0 ? 0 : -1;
+	return close_out(f, 0, run->tmp, "summary.json");
 }
 
 /* chats.tsv and evidence.tsv, from tonight's chat exports (chat signals are
@@ -687,11 +699,9 @@ static int write_chats(struct run *run, struct export_options *eo)
 		chat_files.n == 1 ? "" : "s");
 	if (c && e)
 		status = chats_job(&p, c, e);
-	if ((c && fclose(c) != 0) || (e && fclose(e) != 0) || !c || !e) {
-		fprintf(stderr, "tousu: report: cannot write chats.tsv or evidence.tsv: %s\n",
-			strerror(errno));
+	if ((c && close_out(c, 0, run->tmp, "chats.tsv") < 0) ||
+	    (e && close_out(e, 0, run->tmp, "evidence.tsv") < 0))
 		status = EXIT_DATA;
-	}
 	return status;
 }
 
@@ -720,8 +730,7 @@ static int write_types(struct run *run, const struct rates_out *o, const struct 
 		table_num(&t, orders ? 1000.0 * (double)by_type[k] / (double)orders : NAN, 3);
 		table_row_end(&t);
 	}
-	int rc = table_end(&t);
-	return fclose(f) == 0 && rc == 0 ? 0 : -1;
+	return close_out(f, table_end(&t), run->tmp, "types.tsv");
 }
 
 static void fmt_count(char *buf, size_t cap, uint64_t n)
@@ -841,13 +850,17 @@ static int page_in_dir(const char *dir, const char *name, const struct page_inpu
 	FILE *f = create_in(dir, name);
 	if (f) {
 		rc = page_write(f, &p, &err);
-		if (rc < 0)
+		if (rc < 0) {
+			/* It says why (a write, or a chart or table it read); a
+			 * write error of its own is the page's: name it. */
+			if (!err.file[0])
+				snprintf(err.file, sizeof(err.file), "%s/%s", dir, name);
 			error_print(stderr, &err);
-		if (fclose(f) != 0)
-			rc = -1;
+			fclose(f);
+		} else {
+			rc = close_out(f, 0, dir, name);
+		}
 	}
-	if (!f || rc < 0)
-		fprintf(stderr, "tousu: report: cannot write %s/%s\n", dir, name);
 	for (size_t i = 0; i < np; i++)
 		free(paths[i]);
 	return rc;
@@ -864,8 +877,10 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 	size_t n = 0;
 	char file[64], name_tsv[80], trend_tsv[80];
 
-	if (!rates)
+	if (!rates) {
+		fputs("tousu: out of memory\n", stderr);
 		return -1;
+	}
 	for (size_t i = 0; i < v->n; i++) {
 		if (idx >= 0 && v->rows[i].shop == (uint32_t)idx)
 			mine = &v->rows[i];
@@ -912,8 +927,7 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 		table_list(&t, ex, NULL, ne);
 		table_row_end(&t);
 	}
-	int rc = table_end(&t);
-	if (fclose(f) != 0 || rc < 0)
+	if (close_out(f, table_end(&t), run->tmp, name_tsv) < 0)
 		return -1;
 
 	/* Its days (none for an id no saved night has: the table's header only). */
@@ -924,12 +938,13 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 	struct rates *sd = rates_regroup_shop(run->merged.rates, &cfg,
 					      idx >= 0 ? (uint32_t)idx : RATES_NO_SHOP);
 	if (!sd || rates_view(sd, &vo, &days) < 0) {
+		fputs("tousu: out of memory\n", stderr);
 		rates_free(sd);
 		return -1;
 	}
 	struct rates_out so = *o;
 	so.rates = sd;
-	rc = write_table_file(&so, &days, run->tmp, trend_tsv, TABLE_TSV);
+	int rc = write_table_file(&so, &days, run->tmp, trend_tsv, TABLE_TSV);
 	rates_view_free(&days);
 	rates_free(sd);
 	if (rc < 0)
@@ -1117,10 +1132,8 @@ static int build(struct run *run, struct export_options *eo, const char *state)
 	if (chat_files.n && write_chats(run, eo) != EXIT_OK)
 		goto out;
 	if (write_summary(run, &shops_view) < 0 || write_page(run, &shops_view, threshold) < 0 ||
-	    (shop_arg && write_card(run, &o, &shops_view) < 0)) {
-		fputs("tousu: report: cannot write the summary or the page\n", stderr);
+	    (shop_arg && write_card(run, &o, &shops_view) < 0))
 		goto out;
-	}
 	status = EXIT_OK;
 out:
 	rates_view_free(&shops_view);
