@@ -1187,8 +1187,9 @@ static int run_report(int argc, char **argv)
 	if (threshold_arg) {
 		const char *s = threshold_arg + (threshold_arg[0] == 'p');
 		double v = strtod(s, &end);
+		/* p0 has no nearest rank (it would silently alert on nothing). */
 		if (end == s || *end || !isfinite(v) || v < 0 ||
-		    (threshold_arg[0] == 'p' ? v > 100 : v > 1)) {
+		    (threshold_arg[0] == 'p' ? v <= 0 || v > 100 : v > 1)) {
 			fprintf(stderr, "tousu: report: --threshold: '%s' is not a rate (0.05) or a "
 				"percentile (p90)\n", threshold_arg);
 			goto out;

@@ -22,7 +22,7 @@ done
 for w in 0d -3d 30days d 4000d ''; do
 	try --out rep --orders missing.csv --complaints missing.csv --window "$w"
 done
-for t in 1.5 p101 p abc -0.1 inf 0.05x ''; do
+for t in 1.5 p101 p0 p0.0 p-1 p abc -0.1 inf 0.05x ''; do
 	try --out rep --orders missing.csv --complaints missing.csv --threshold "$t"
 done
 try --out rep --orders missing.csv --complaints missing.csv --jump x
