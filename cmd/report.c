@@ -386,7 +386,10 @@ static int read_previous(const char *dir, int64_t today, size_t n_types, struct 
 			damaged = 1;
 			break;
 		}
-		int64_t i = shop_table_intern(p->shops, cells[0], strlen(cells[0]));
+		/* The id as tousu wrote it, escaped: back to the raw id tonight's
+		 * rows have, or an id with a tab or a backslash never jumps. */
+		size_t id_len = table_tsv_unescape(cells[0], strlen(cells[0]));
+		int64_t i = shop_table_intern(p->shops, cells[0], id_len);
 		if (i < 0 || (size_t)i != p->n)
 			continue;  /* a repeated id: keep the first */
 		if (p->n == p->cap) {

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "formats/encoding.h"
+#include "reports/table.h"
 
 /* ---- a buffered writer with a sticky error ------------------------------ */
 
@@ -298,29 +299,6 @@ static int write_chart(struct writer *w, const struct page_chart *c, size_t inde
 
 /* ---- tables ------------------------------------------------------------- */
 
-/*
- * Decodes the tsv escapes \t \n \r \\ of s[0..n) in place; returns the new
- * length. A backslash before anything else, or last, stays as it is.
- */
-static size_t tsv_unescape(char *s, size_t n)
-{
-	size_t i = 0, o = 0;
-	while (i < n) {
-		char c = s[i++];
-		if (c == '\\' && i < n) {
-			switch (s[i]) {
-			case 't': c = '\t'; i++; break;
-			case 'n': c = '\n'; i++; break;
-			case 'r': c = '\r'; i++; break;
-			case '\\': c = '\\'; i++; break;
-			default: break;
-			}
-		}
-		s[o++] = c;
-	}
-	return o;
-}
-
 static int is_digit(char c)
 {
 	return c >= '0' && c <= '9';
@@ -394,7 +372,7 @@ static void write_cells(struct writer *w, char *row, size_t n,
 	for (size_t i = 0; i <= n; i++) {
 		if (i < n && row[i] != '\t')
 			continue;
-		size_t len = tsv_unescape(row + start, i - start);
+		size_t len = table_tsv_unescape(row + start, i - start);
 		if (num_cols)
 			w_str(w, column < n_cols && num_cols[column] ? "<th class=\"num\">" : "<th>");
 		else

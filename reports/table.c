@@ -487,3 +487,26 @@ int table_end(struct table *t)
 	t->buf = NULL;
 	return t->failed ? -1 : 0;
 }
+
+/*
+ * Decodes the tsv escapes \t \n \r \\ of s[0..n) in place; returns the new
+ * length. A backslash before anything else, or last, stays as it is.
+ */
+size_t table_tsv_unescape(char *s, size_t n)
+{
+	size_t i = 0, o = 0;
+	while (i < n) {
+		char c = s[i++];
+		if (c == '\\' && i < n) {
+			switch (s[i]) {
+			case 't': c = '\t'; i++; break;
+			case 'n': c = '\n'; i++; break;
+			case 'r': c = '\r'; i++; break;
+			case '\\': c = '\\'; i++; break;
+			default: break;
+			}
+		}
+		s[o++] = c;
+	}
+	return o;
+}

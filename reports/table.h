@@ -79,4 +79,11 @@ void table_row_end(struct table *t);
 /* Flushes; returns 0, or -1 if a write failed. Frees the buffer. */
 int table_end(struct table *t);
 
+/*
+ * Decodes a tsv cell's escapes (\t \n \r \\, as table writes them) in
+ * place; returns the new length. A backslash before anything else, or last,
+ * stays as it is.
+ */
+size_t table_tsv_unescape(char *s, size_t n);
+
 #endif
