@@ -1180,6 +1180,10 @@ static int run_report(int argc, char **argv)
 		error_print(stderr, &err);
 		goto out;
 	}
+	/* Never a progress line, even with --progress: stderr is the job's
+	 * timestamped log (cron mail, a log file), where carriage returns and
+	 * escape codes are garbage. */
+	in.progress_flag = 0;
 	char *end;
 	window = strtoll(window_arg, &end, 10);
 	if (end == window_arg || (*end && strcmp(end, "d")) || window < 1 || window > 3660) {
