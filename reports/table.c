@@ -239,16 +239,34 @@ static void tsv_escaped(struct table *t, const char *s, size_t n)
 	t->len += tsv_copy(t->buf + t->len, s, n);
 }
 
+/*
+ * A plain decimal number, [+-]digits[.digits][e[+-]digits], the only kind a
+ * negative amount or rate needs to stay readable. Not strtod: it takes
+ * "inf", "nan", hex floats and leading spaces, and stops at a NUL, so
+ * "-1\0+HYPERLINK(...)" or "\t-1" passed for a number and kept its sign.
+ */
 static int looks_numeric(const char *s, size_t n)
 {
-	char buf[64];
-	if (!n || n >= sizeof(buf))
+	size_t i = 0, digits = 0;
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		i++;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (i < n && s[i] == '.')
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	if (!digits)
 		return 0;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	char *end;
-	strtod(buf, &end);
-	return *end == '\0';
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		size_t exp = 0;
+		if (++i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			exp++;
+		if (!exp)
+			return 0;
+	}
+	return i == n;
 }
 
 static void csv_escaped(struct table *t, const char *s, size_t n)

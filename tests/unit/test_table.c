@@ -186,6 +186,46 @@ static void test_tsv_cells(void **state)
 	assert_memory_equal(got, want, n);
 }
 
+/* One csv cell as the table writes it (the lengths: cells may hold a NUL). */
+static void assert_csv_cell(const char *cell, size_t len, const char *want, size_t want_len)
+{
+	static const char *const names[] = {"a"};
+	struct table t;
+	assert_int_equal(table_begin_buffer(&t, TABLE_CSV, names, 1), 0);
+	size_t header = t.len;
+	table_str(&t, cell, len);
+	table_row_end(&t);
+	assert_false(t.failed);
+	size_t got = t.len - header;
+	while (got && (t.buf[header + got - 1] == '\n' || t.buf[header + got - 1] == '\r'))
+		got--;
+	if (got != want_len || memcmp(t.buf + header, want, want_len))
+		fail_msg("cell %.*s: got %.*s", (int)len, cell, (int)got, t.buf + header);
+	free(t.buf);
+}
+
+#define CSV_CELL(cell, want) assert_csv_cell(cell, sizeof(cell) - 1, want, sizeof(want) - 1)
+
+/* A cell a spreadsheet would run as a formula gets an apostrophe; a plain
+ * decimal number keeps its sign, and nothing else passes for one (strtod
+ * took inf, nan, hex and leading space, and stopped at a NUL). */
+static void test_csv_formula_cells(void **state)
+{
+	(void)state;
+	CSV_CELL("-1.5", "-1.5");
+	CSV_CELL("+12", "+12");
+	CSV_CELL("-2.5e-3", "-2.5e-3");
+	CSV_CELL("=1+1", "\"'=1+1\"");
+	CSV_CELL("@SUM(A1)", "\"'@SUM(A1)\"");
+	CSV_CELL("-inf", "\"'-inf\"");
+	CSV_CELL("+nan", "\"'+nan\"");
+	CSV_CELL("-0x1p3", "\"'-0x1p3\"");
+	CSV_CELL("\t-1", "\"'\t-1\"");
+	CSV_CELL("-1\0+X()", "\"'-1\0+X()\"");
+	CSV_CELL("-1e", "\"'-1e\"");
+	CSV_CELL("-", "\"'-\"");
+}
+
 /* A buffer table grows: a cell far larger than its first buffer. */
 static void test_tsv_large_cell(void **state)
 {
@@ -238,6 +278,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tsv_cells),
+		cmocka_unit_test(test_csv_formula_cells),
 		cmocka_unit_test(test_tsv_escapes_like_the_reference),
 		cmocka_unit_test(test_tsv_large_cell),
 		cmocka_unit_test(test_tsv_reads_only_the_cell),
