@@ -68,6 +68,7 @@ struct agreement {
 	char *platform;
 	size_t platform_len;       /* kept: the lookup on every row compares it */
 	uint64_t total, agree;
+	int mapped;                /* the platform's type is one of the rules' */
 	uint64_t *by_primary;      /* n_types + 1, the last is other */
 };
 
@@ -175,6 +176,7 @@ static struct agreement *agreement_for(struct worker *w, const char *s, size_t l
 	a->platform = strndup(s, len);
 	a->platform_len = len;
 	a->total = a->agree = 0;
+	a->mapped = 0;
 	a->by_primary = calloc(rules_type_count(w->run->rs) + 1, sizeof(*a->by_primary));
 	if (!a->platform || !a->by_primary) {
 		free(a->platform);
@@ -276,6 +278,7 @@ static int classify_row(struct worker *w, struct batch *b, size_t i)
 			return -1;
 		a->total++;
 		a->agree += agrees;
+		a->mapped = ptype >= 0;
 		a->by_primary[c.primary < 0 ? rules_type_count(rs) : (size_t)c.primary]++;
 		return 0;
 	}
@@ -660,6 +663,7 @@ static int write_summary(struct classify_run *r)
 			}
 			dst->total += src->total;
 			dst->agree += src->agree;
+			dst->mapped |= src->mapped;
 			for (size_t p = 0; p <= nt; p++)
 				dst->by_primary[p] += src->by_primary[p];
 		}
@@ -678,10 +682,21 @@ static int write_summary(struct classify_run *r)
 	qsort(all->agreement, all->n_agreement, sizeof(*all->agreement), by_complaints);
 	for (size_t i = 0; i < all->n_agreement; i++) {
 		struct agreement *a = &all->agreement[i];
-		table_cstr(&t, a->platform[0] ? a->platform : "(none)");
+		/* No platform type is an empty cell, not "(none)", which an
+		 * export could hold; and agreement with a type the rules do not
+		 * know (or with none) is unknown, not 0%. */
+		if (a->platform[0])
+			table_cstr(&t, a->platform);
+		else
+			table_null(&t);
 		table_int(&t, (int64_t)a->total);
-		table_int(&t, (int64_t)a->agree);
-		table_num(&t, a->total ? (double)a->agree / (double)a->total : 0, 3);
+		if (a->mapped) {
+			table_int(&t, (int64_t)a->agree);
+			table_num(&t, (double)a->agree / (double)a->total, 3);
+		} else {
+			table_null(&t);
+			table_null(&t);
+		}
 		for (size_t k = 0; k <= nt; k++)
 			table_int(&t, (int64_t)a->by_primary[k]);
 		table_row_end(&t);
