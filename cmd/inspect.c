@@ -55,19 +55,15 @@ static int on_row(void *v, const struct export_row *row)
 	return 0;
 }
 
+/* Set when a JSON string could not be written: the run then fails. */
+static int json_failed;
+
+/* As every json table writes strings (valid UTF-8 whatever a file name or
+ * header holds), through the table writer's escaping. */
 static void json_string(FILE *out, const char *s, size_t len)
 {
-	fputc('"', out);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
+	if (table_json_string(out, s, len) < 0)
+		json_failed = 1;
 }
 
 static void format_time(const struct file_facts *f, int64_t t, char out[20])
@@ -316,7 +312,7 @@ static int run_inspect(int argc, char **argv)
 		export_stats_release(&f.stats);
 		shop_table_free(f.shops);
 	}
-	if (!strcmp(format, "tsv") && table_end(&tsv) < 0)
+	if ((!strcmp(format, "tsv") && table_end(&tsv) < 0) || json_failed)
 		status = EXIT_DATA;  /* cmd_finish_stdout says why */
 	if (input_flags_release(&in) < 0)
 		status = EXIT_DATA;

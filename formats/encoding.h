@@ -90,6 +90,31 @@ static inline size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *c
 }
 
 /*
+ * Where utf8_decode() failed at s (len >= 1): how many bytes one U+FFFD
+ * stands for, the "maximal subpart" of Unicode's chapter 3 (a lead byte and
+ * the continuation bytes that could still follow it, at least 1), as
+ * Python's and the WHATWG decoders count them, so a cut 质 (E8 B4) is one
+ * replacement, not two.
+ */
+static inline size_t utf8_invalid_span(const unsigned char *s, size_t len)
+{
+	unsigned char c = s[0];
+	size_t need = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+		    : c >= 0xF0 && c <= 0xF4 ? 4 : 1;
+	size_t k = 1;
+	for (; k < need && k < len; k++) {
+		unsigned char lo = 0x80, hi = 0xBF;
+		if (k == 1 && (c == 0xE0 || c == 0xF0))
+			lo = c == 0xE0 ? 0xA0 : 0x90;
+		if (k == 1 && (c == 0xED || c == 0xF4))
+			hi = c == 0xED ? 0x9F : 0x8F;
+		if (s[k] < lo || s[k] > hi)
+			break;
+	}
+	return k;
+}
+
+/*
  * Length of the longest prefix of s[0..len) that is valid UTF-8. A multi-byte
  * character cut by len is not part of it.
  */

@@ -90,6 +90,7 @@ static void json_escaped(struct table *t, const char *s, size_t n)
 				continue;
 			}
 			put(t, s + run, i - run);
+			i += utf8_invalid_span((const unsigned char *)s + i, n - i) - 1;
 			run = i + 1;
 			put(t, "\\ufffd", 6);
 			continue;
@@ -113,6 +114,18 @@ static void json_escaped(struct table *t, const char *s, size_t n)
 	}
 	put(t, s + run, n - run);
 	putc_(t, '"');
+}
+
+int table_json_string(FILE *out, const char *s, size_t len)
+{
+	struct table t = {.out = out, .format = TABLE_JSON, .cap = 4096};
+	t.buf = malloc(t.cap);
+	if (!t.buf)
+		return -1;
+	json_escaped(&t, s, len);
+	flush(&t);
+	free(t.buf);
+	return t.failed ? -1 : 0;
 }
 
 /* Non-zero when one of the 8 bytes of x might need a TSV escape: below

@@ -36,6 +36,11 @@ struct table {
 	int failed;
 };
 
+/* Writes s as a JSON string (quoted, escaped, invalid UTF-8 as \ufffd), as
+ * json cells are written, for a command that writes JSON of its own.
+ * -1 when out of memory (nothing written) or a write failed. */
+int table_json_string(FILE *out, const char *s, size_t len);
+
 /* "tsv", "csv" or "json" to a format; -1 if none. */
 int table_format_parse(const char *name, enum table_format *out);
 

@@ -258,7 +258,12 @@ static void test_json_invalid_utf8(void **state)
 		{"a\xff" "b", "{\"t\":\"a\\ufffdb\"}\n"},
 		{"\xc0\xaf", "{\"t\":\"\\ufffd\\ufffd\"}\n"},
 		{"\xed\xa0\x80x", "{\"t\":\"\\ufffd\\ufffd\\ufffdx\"}\n"},
-		{"\"\xe8\xb4", "{\"t\":\"\\\"\\ufffd\\ufffd\"}\n"},
+		/* One U+FFFD a maximal subpart, as Python's decode(errors=
+		 * "replace") counts them: a cut character is one. */
+		{"\"\xe8\xb4", "{\"t\":\"\\\"\\ufffd\"}\n"},
+		{"\xf0\x9f\x98x", "{\"t\":\"\\ufffdx\"}\n"},
+		{"\xe4\xb8\xe4\xb8\xad", "{\"t\":\"\\ufffd\xe4\xb8\xad\"}\n"},
+		{"\xf4\x90\x80\x80", "{\"t\":\"\\ufffd\\ufffd\\ufffd\\ufffd\"}\n"},
 		{"\xf0\x9f\x98\x80\n", "{\"t\":\"\xf0\x9f\x98\x80\\n\"}\n"},
 	};
 	(void)state;
