@@ -86,6 +86,8 @@ struct worker {
 	size_t n_agreement;
 	char *hits_buf;                /* --explain's cell, grown to the longest */
 	size_t hits_cap;
+	uint32_t *seen_hits;           /* --explain: hit index + 1 by span and type */
+	size_t seen_cap, seen_mask;    /* the mask: this text's part of it */
 	int failed;
 };
 
@@ -187,15 +189,50 @@ static struct agreement *agreement_for(struct worker *w, const char *s, size_t l
 	return a;
 }
 
-/* Whether hit i repeats an earlier one's type and span: several rules of a
- * type often match the same words, and the column names neither rule. */
-static int same_as_earlier(const struct rule_set *rs, const struct hit *hits, size_t i)
+/*
+ * Whether hit i repeats an earlier one's type and span: several rules of a
+ * type often match the same words, and the column names neither rule. A
+ * set of the hits so far, not a scan of them: a long text with thousands
+ * of hits took seconds when each looked at every earlier one. The set is
+ * cleared by the caller (seen_clear) for each text.
+ */
+static int same_as_earlier(struct worker *w, const struct hit *hits, size_t i)
 {
+	const struct rule_set *rs = w->run->rs;
 	int type = rules_atom(rs, hits[i].atom)->type;
-	for (size_t j = 0; j < i; j++)
+	uint64_t key = ((uint64_t)hits[i].start << 32 | hits[i].end) * 0x9E3779B97F4A7C15ull ^
+		       (uint64_t)type;
+	size_t mask = w->seen_mask;
+	for (size_t h = (size_t)(key >> 20) & mask;; h = (h + 1) & mask) {
+		uint32_t j = w->seen_hits[h];
+		if (!j) {
+			w->seen_hits[h] = (uint32_t)i + 1;
+			return 0;
+		}
+		j--;
 		if (hits[j].start == hits[i].start && hits[j].end == hits[i].end &&
 		    rules_atom(rs, hits[j].atom)->type == type)
 			return 1;
+	}
+}
+
+/* An empty set for n hits (at most half full), cleared only as far as this
+ * text needs: one long text must not make every later row clear its size.
+ * -1 when out of memory. */
+static int seen_clear(struct worker *w, size_t n)
+{
+	size_t cap = 64;
+	while (cap < 2 * n)
+		cap *= 2;
+	if (cap > w->seen_cap) {
+		uint32_t *s = realloc(w->seen_hits, cap * sizeof(*s));
+		if (!s)
+			return -1;
+		w->seen_hits = s;
+		w->seen_cap = cap;
+	}
+	memset(w->seen_hits, 0, cap * sizeof(*w->seen_hits));
+	w->seen_mask = cap - 1;
 	return 0;
 }
 
@@ -205,12 +242,14 @@ static int write_hits(struct worker *w, struct table *out, const struct classifi
 		      const char *text, size_t text_len)
 {
 	size_t len = 0;
+	if (seen_clear(w, c->n_hits) < 0)
+		return -1;
 	for (size_t i = 0; i < c->n_hits; i++) {
 		const struct hit *h = &c->hits[i];
 		const struct rule_atom *a = rules_atom(w->run->rs, h->atom);
 		const struct type_name *t = &w->run->type_names[a->type];
 		uint32_t from, to;
-		if (same_as_earlier(w->run->rs, c->hits, i))
+		if (same_as_earlier(w, c->hits, i))
 			continue;
 		/* The hit's span in the original text, before folding. */
 		hit_original_span(c, h, text, text_len, &from, &to);
@@ -622,6 +661,7 @@ static void release(struct classify_run *r)
 		}
 		free(w->agreement);
 		free(w->hits_buf);
+		free(w->seen_hits);
 		matcher_free(w->m);
 	}
 	free(r->workers);
