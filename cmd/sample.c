@@ -2178,7 +2178,7 @@ static int run(int argc, char **argv)
 	const struct option opts[] = {
 		OPT_STRING('o', "out", &out_dir, "DIR", "write the files into DIR (created if missing)"),
 		OPT_U64(0, "orders", &orders, "N", "orders to write (default 1000)"),
-		OPT_U64(0, "shops", &shops, "N", "shops (default 15)"),
+		OPT_U64(0, "shops", &shops, "N", "the shops rows are drawn from (default 15; a few rows may not reach them all)"),
 		OPT_U64(0, "seed", &seed, "S", "random seed (default 1)"),
 		OPT_U64(0, "complaints", &complaints, "N", "about N complaints (default 3% of orders)"),
 		OPT_U64(0, "chats", &chats, "N", "chat rows (default 2x orders; 0: no chats file)"),
@@ -2339,8 +2339,8 @@ static int run(int argc, char **argv)
 		uint64_t bytes = 0;
 		for (int i = 0; i < n_open; i++)
 			bytes += outs[i].bytes;
-		fprintf(stderr, "tousu: sample: %llu orders, %llu complaints, %llu chat rows, "
-			"%llu shops into %s (%.1f MB uncompressed in %.2f s, %.0f MB/s)\n",
+		fprintf(stderr, "tousu: sample: %llu orders, %llu complaints, %llu chat rows, drawn "
+			"from %llu shops into %s (%.1f MB uncompressed in %.2f s, %.0f MB/s)\n",
 			(unsigned long long)outs[OUT_ORDERS].rows,
 			(unsigned long long)outs[OUT_COMPLAINTS].rows,
 			(unsigned long long)(n_open > 2 ? outs[OUT_CHATS].rows : 0),
