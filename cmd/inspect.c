@@ -23,6 +23,11 @@ struct file_facts {
 	enum role time_role;  /* set after reading, for printing */
 	int32_t tz;
 	uint64_t times, bad_times, no_shop;
+	/* Rows with a field that is not UTF-8: a UTF-8 export's broken rows
+	 * pass through as they are (classify repairs each text and counts it),
+	 * and this is where a user checks the file before trusting it. A
+	 * GB18030 export's are counted by the transcoder (invalid_bytes). */
+	uint64_t bad_utf8_rows, bad_utf8_line;
 	int64_t first, last;
 	int read_failed;
 	struct error err;
@@ -33,6 +38,13 @@ static int on_row(void *v, const struct export_row *row)
 	struct file_facts *f = v;
 	size_t len;
 	const char *s = export_field(row, ROLE_SHOP_ID, &len);
+
+	for (size_t i = 0; i < row->rec->n_fields; i++)
+		if (!utf8_is_valid(row->rec->fields[i], row->rec->lens[i])) {
+			if (!f->bad_utf8_rows++)
+				f->bad_utf8_line = row->rec->line;
+			break;
+		}
 
 	if (len == 0)
 		f->no_shop++;
@@ -88,6 +100,10 @@ static void print_text(FILE *out, const char *name, const struct file_facts *f)
 	fprintf(out, "\n  encoding     %s", encoding_name(st->encoding));
 	if (st->invalid_bytes)
 		fprintf(out, " (%llu invalid sequences replaced)", (unsigned long long)st->invalid_bytes);
+	if (f->bad_utf8_rows)
+		fprintf(out, " (%llu row%s with invalid UTF-8, the first at line %llu)",
+			(unsigned long long)f->bad_utf8_rows, f->bad_utf8_rows == 1 ? "" : "s",
+			(unsigned long long)f->bad_utf8_line);
 	fprintf(out, "\n  lines        %llu\n", (unsigned long long)st->lines);
 	fprintf(out, "  rows         %llu\n", (unsigned long long)st->rows);
 	fprintf(out, "  rejected     %llu\n", (unsigned long long)st->rejected);
@@ -122,7 +138,7 @@ static void print_text(FILE *out, const char *name, const struct file_facts *f)
 static const char *const tsv_columns[] = {
 	"file", "kind", "compression", "members", "encoding", "lines", "rows",
 	"rejected", "shops", "no_shop", "time_role", "first", "last", "bad_times",
-	"columns",
+	"columns", "invalid_utf8_rows",
 };
 
 /* One tsv row through reports/table, so escaping matches every other table. */
@@ -167,6 +183,7 @@ static void print_tsv(struct table *t, const char *name, const struct file_facts
 		len += (size_t)n;
 	}
 	table_str(t, columns, len);
+	table_int(t, (int64_t)f->bad_utf8_rows);
 	table_row_end(t);
 }
 
@@ -179,12 +196,13 @@ static void print_json(FILE *out, const char *name, const struct file_facts *f)
 	json_string(out, name, strlen(name));
 	fprintf(out, ",\"kind\":\"%s\",\"compression\":\"%s\",\"members\":%llu,"
 		"\"encoding\":\"%s\",\"lines\":%llu,\"rows\":%llu,\"rejected\":%llu,"
-		"\"shops\":%zu,\"no_shop\":%llu",
+		"\"shops\":%zu,\"no_shop\":%llu,\"invalid_utf8_rows\":%llu",
 		schema_kind_name(st->has_header ? st->binding.kind : KIND_UNKNOWN),
 		source_compression_name(st->compression), (unsigned long long)st->members,
 		encoding_name(st->encoding), (unsigned long long)st->lines,
 		(unsigned long long)st->rows, (unsigned long long)st->rejected,
-		shop_table_count(f->shops), (unsigned long long)f->no_shop);
+		shop_table_count(f->shops), (unsigned long long)f->no_shop,
+		(unsigned long long)f->bad_utf8_rows);
 	fputs(",\"rejects\":[", out);
 	for (size_t i = 0; i < st->n_kept; i++) {
 		fprintf(out, "%s{\"line\":%llu,\"reason\":", i ? "," : "",
