@@ -991,16 +991,34 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 
 /* ---- putting it in place ---- */
 
-/* DIR/DATE becomes the new folder in one step; the old one, if any, is
- * removed after. */
-static int swap_in(const char *tmp, const char *dir)
+/*
+ * DIR/DATE becomes the new folder in one step; the old one, if any, is
+ * removed after. Filesystems without RENAME_EXCHANGE (NFS, CIFS, many FUSE
+ * ones) get two renames instead: the old folder aside as .DATE.old.PID,
+ * the new one in, and the old one back if that fails. DATE is missing for
+ * the moment between them, and a run killed then leaves the old folder
+ * aside, which the next run puts back (clean_leftovers).
+ */
+static int swap_in(const char *tmp, const char *dir, const char *aside)
 {
 	struct stat st;
 	if (stat(dir, &st) != 0)
 		return rename(tmp, dir);
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) != 0)
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) == 0) {
+		remove_tree(tmp);  /* now the old report */
+		return 0;
+	}
+	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
 		return -1;
-	remove_tree(tmp);  /* now the old report */
+	if (rename(dir, aside) != 0)
+		return -1;
+	if (rename(tmp, dir) != 0) {
+		int saved = errno;
+		rename(aside, dir);
+		errno = saved;
+		return -1;
+	}
+	remove_tree(aside);
 	return 0;
 }
 
@@ -1029,18 +1047,30 @@ static int point_latest(const char *out, const char *date)
 	return rc;
 }
 
-/* Leftovers of runs that were killed: folders .DATE.tmp.PID. The lock is
- * held, so none of them is being written. */
+/* Leftovers of runs that were killed: folders .DATE.tmp.PID, removed, and
+ * a report set aside by swap_in's two renames, .DATE.old.PID: put back
+ * when DATE is missing (the run died between them), else removed. The
+ * lock is held, so none of them is being written. */
 static void clean_leftovers(const char *out)
 {
 	DIR *d = opendir(out);
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
-		if (e->d_name[0] != '.' || !strstr(e->d_name, ".tmp."))
+		int tmp = strstr(e->d_name, ".tmp.") != NULL, old = strstr(e->d_name, ".old.") != NULL;
+		if (e->d_name[0] != '.' || (!tmp && !old))
 			continue;
-		char *p = path_join(out, e->d_name);
-		if (p)
+		char *p = path_join(out, e->d_name), date[11], *dir = NULL;
+		struct stat st;
+		if (old && strlen(e->d_name) > 11 && e->d_name[11] == '.') {
+			memcpy(date, e->d_name + 1, 10);
+			date[10] = '\0';
+			dir = path_join(out, date);
+		}
+		if (p && dir && stat(dir, &st) != 0 && rename(p, dir) == 0)
+			;  /* the report is back where it was */
+		else if (p)
 			remove_tree(p);
+		free(dir);
 		free(p);
 	}
 	if (d)
@@ -1275,7 +1305,11 @@ static int run_report(int argc, char **argv)
 	/* In place: the folder first, so that a failure there changes nothing
 	 * (the partial is still inside the temporary folder, and --rebuild has
 	 * not yet forgotten any night); then the state, then latest. */
-	if (swap_in(run.tmp, run.dir) != 0) {
+	snprintf(leaf, sizeof(leaf), ".%s.old.%ld", run.date, (long)getpid());
+	char *aside = path_join(out_dir, leaf);
+	int swapped = aside && swap_in(run.tmp, run.dir, aside) == 0;
+	free(aside);
+	if (!swapped) {
 		fprintf(stderr, "tousu: report %s: cannot put the report in place: %s; earlier "
 			"reports and %s/latest are unchanged\n", run.date, strerror(errno), out_dir);
 		status = EXIT_DATA;
