@@ -35,6 +35,7 @@
 #include "cmd/rates_job.h"
 #include "cmd/report_log.h"
 #include "cmd/rule_options.h"
+#include "formats/encoding.h"
 #include "formats/timeparse.h"
 #include "reports/page.h"
 #include "reports/rates_out.h"
@@ -902,11 +903,27 @@ static int write_card(struct run *run, const struct rates_out *o, const struct r
 			"shop from %s to %s; its card shows none\n", run->date, shop_arg,
 			run->from, run->date);
 
-	/* A file name from the id: keep it to safe characters. */
-	size_t fl = 0;
-	for (const char *s = shop_arg; *s && fl < 40; s++)
-		file[fl++] = (char)((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
-				    (*s >= 'A' && *s <= 'Z') || *s == '-' || *s == '_' ? *s : '_');
+	/* A file name from the id: letters, digits, '-', '_' and whole UTF-8
+	 * characters (a Chinese shop id stays readable), everything else '_'
+	 * ('/', '.', quotes, control bytes), at most 40 bytes. */
+	size_t fl = 0, left = strlen(shop_arg);
+	for (const char *s = shop_arg; *s && fl < 40;) {
+		uint32_t cp;
+		size_t k = (unsigned char)*s >= 0x80
+			? utf8_decode((const unsigned char *)s, left, &cp) : 0;
+		if (k && fl + k <= 40) {
+			memcpy(file + fl, s, k);
+			fl += k;
+		} else if (k) {
+			break;
+		} else {
+			file[fl++] = (char)((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
+					    (*s >= 'A' && *s <= 'Z') || *s == '-' || *s == '_' ? *s : '_');
+			k = 1;
+		}
+		s += k;
+		left -= k;
+	}
 	file[fl] = '\0';
 	snprintf(name_tsv, sizeof(name_tsv), "shop-%s-types.tsv", file);
 	snprintf(trend_tsv, sizeof(trend_tsv), "shop-%s-days.tsv", file);
@@ -1219,6 +1236,10 @@ static int run_report(int argc, char **argv)
 	if (end == window_arg || (*end && strcmp(end, "d")) || window < 1 || window > 3660) {
 		fprintf(stderr, "tousu: report: --window: '%s' is not a number of days such as 30d\n",
 			window_arg);
+		goto out;
+	}
+	if (shop_arg && !*shop_arg) {
+		fputs("tousu: report: --shop: give a shop id\n", stderr);
 		goto out;
 	}
 	if (threshold_arg) {

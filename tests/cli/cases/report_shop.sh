@@ -199,3 +199,11 @@ printf 'complaint_id,order_id,shop_name,filed_at,text\nC1,1,甲店,2026-10-30 12
 "$TOUSU" report --out keyed --date 2026-10-31 --orders k.csv --complaints kc.csv --shop 甲店 2> /dev/null
 grep -o '<title>[^<]*' keyed/2026-10-31/shop-*.html
 cut -f1-4 keyed/2026-10-31/rates.tsv
+# The card's file names keep whole UTF-8 characters, letters, digits, '-'
+# and '_' of the id; anything else ('/', '.', quotes) is '_'.
+ls keyed/2026-10-31 | grep '^shop-'
+"$TOUSU" report --out slash --date 2026-10-31 --orders k.csv --complaints kc.csv --shop '../a/b"c' 2> /dev/null
+ls slash/2026-10-31 | grep '^shop-'
+rc=0
+"$TOUSU" report --out empty --date 2026-10-31 --orders k.csv --complaints kc.csv --shop '' 2> /dev/null || rc=$?
+echo "--shop '': exit $rc"
