@@ -130,7 +130,13 @@ static void explain_one(struct matcher *m, const struct rule_set *rs,
 static int rules_explain(int argc, char **argv)
 {
 	static struct rule_flags rf;
-	static const struct option opts[] = { RULE_OPTIONS(rf), OPT_END() };
+	static uint64_t match_limit;
+	static const struct option opts[] = {
+		RULE_OPTIONS(rf),
+		OPT_U64(0, "match-limit", &match_limit, "N",
+			"PCRE2 match limit per pattern and text (default 1m)"),
+		OPT_END(),
+	};
 	static const struct command_usage u = {
 		"tousu rules explain [--rules FILE] TEXT... | -",
 		"Shows which rules hit each TEXT (or each line of stdin with '-'): the\n"
@@ -152,7 +158,7 @@ static int rules_explain(int argc, char **argv)
 		free(texts);
 		return EXIT_DATA;
 	}
-	struct matcher *m = matcher_new(rf.classifier, 0);
+	struct matcher *m = matcher_new(rf.classifier, cmd_match_limit(match_limit));
 	if (m)
 		matcher_want_all_hits(m);  /* it lists them */
 	for (size_t i = 0; m && i < n; i++) {
@@ -322,9 +328,12 @@ static int rules_test(int argc, char **argv)
 	static struct rule_flags rf;
 	static double min_f1 = NAN, min_type_f1 = NAN;  /* NAN: no gate */
 	static size_t bootstrap_rounds;
+	static uint64_t match_limit;
 	static int show_misses;
 	static const struct option opts[] = {
 		RULE_OPTIONS(rf),
+		OPT_U64(0, "match-limit", &match_limit, "N",
+			"PCRE2 match limit per pattern and text (default 1m)"),
 		OPT_DOUBLE(0, "min-f1", &min_f1, "X", "exit 1 when the macro F1 is below X"),
 		OPT_DOUBLE(0, "min-type-f1", &min_type_f1, "X", "exit 1 when a type's F1 is below X"),
 		OPT_BOOL(0, "misses", &show_misses, "list the texts whose types were wrong"),
@@ -383,7 +392,7 @@ static int rules_test(int argc, char **argv)
 	size_t nt = rules_type_count(rs), other = nt;  /* class nt is 'other' */
 	struct tally *tally = calloc(nt + 1, sizeof(*tally));
 	uint64_t *confusion = calloc((nt + 1) * (nt + 1), sizeof(*confusion));
-	struct matcher *m = matcher_new(rf.classifier, 0);
+	struct matcher *m = matcher_new(rf.classifier, cmd_match_limit(match_limit));
 	uint64_t texts = 0, primary_ok = 0, exact = 0, unscored = 0, limited = 0, invalid = 0;
 	size_t first_limited = 0;
 	struct outcome *outcomes = NULL;
