@@ -168,6 +168,17 @@ static int day_of(const char *s, int64_t *day)
 	return 0;
 }
 
+/* Whether a file in the state folder is a saved night, DATE.part, and its day. */
+static int saved_night(const char *file, int64_t *day)
+{
+	char name[11];
+	if (strlen(file) != 15 || strcmp(file + 10, ".part"))
+		return 0;
+	memcpy(name, file, 10);
+	name[10] = '\0';
+	return day_of(name, day) == 0;
+}
+
 /*
  * Runs gnuplot on the script the chart writer makes. gnuplot's stderr goes
  * to a temporary file: it warns about harmless things (an empty range on a
@@ -602,12 +613,7 @@ static int merge_nights(struct run *run, const char *state)
 
 	while (d && (e = readdir(d))) {
 		int64_t day;
-		char name[11];
-		if (strlen(e->d_name) != 15 || strcmp(e->d_name + 10, ".part"))
-			continue;
-		memcpy(name, e->d_name, 10);
-		name[10] = '\0';
-		if (day_of(name, &day) < 0 || day >= run->day ||
+		if (!saved_night(e->d_name, &day) || day >= run->day ||
 		    day < run->from_day - LOOKBACK_DAYS)
 			continue;
 		if (n + 2 > cap) {
@@ -1103,12 +1109,7 @@ static void forget_nights(const char *state, int64_t upto)
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
 		int64_t day;
-		char name[11];
-		if (strlen(e->d_name) != 15 || strcmp(e->d_name + 10, ".part"))
-			continue;
-		memcpy(name, e->d_name, 10);
-		name[10] = '\0';
-		if (day_of(name, &day) < 0 || day > upto)
+		if (!saved_night(e->d_name, &day) || day > upto)
 			continue;
 		char *p = path_join(state, e->d_name);
 		if (p)
