@@ -42,33 +42,14 @@ struct loader {
 static void report(struct loader *ld, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Drops a multi-byte character that a cut left incomplete at the end of s. */
-static void cut_to_whole_character(char *s)
-{
-	size_t n = strlen(s), k = n;
-	while (k && ((unsigned char)s[k - 1] & 0xC0) == 0x80)
-		k--;
-	if (!k || (unsigned char)s[k - 1] < 0xC0)
-		return;
-	unsigned char lead = (unsigned char)s[k - 1];
-	size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-	if (n - (k - 1) < want)
-		s[k - 1] = '\0';
-}
-
 static void report(struct loader *ld, const char *fmt, ...)
 {
 	struct error e;
 	va_list ap;
 
-	error_clear(&e);
-	snprintf(e.file, sizeof(e.file), "%s", ld->file);
-	e.line = ld->line;
 	va_start(ap, fmt);
-	int n = vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	error_set_linev(&e, ld->file, ld->line, fmt, ap);
 	va_end(ap);
-	if (n >= (int)sizeof(e.msg))
-		cut_to_whole_character(e.msg);  /* a long pattern */
 	ld->errors++;
 	if (ld->on_error)
 		ld->on_error(ld->ctx, &e);
@@ -1151,8 +1132,9 @@ static void key_value(struct loader *ld, char *s)
 		return;
 	}
 	/* '#' starts a comment only at the start of a line, so a comment
-	 * after a value would silently become part of a pattern or label. */
-	char *hash = strchr(value, '#');
+	 * after a value would silently become part of a pattern or label. A
+	 * value may start with one (a hashtag: #差评#). */
+	char *hash = strchr(value + 1, '#');
 	if (hash && (hash[-1] == ' ' || hash[-1] == '\t')) {
 		report(ld, "'%s': a comment after a value would be part of it; put it on a line "
 		       "of its own (a literal ' #' in a pattern: ' [#]')", key);

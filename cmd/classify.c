@@ -24,6 +24,7 @@
 #include "cmd/options.h"
 #include "cmd/progress.h"
 #include "cmd/rule_options.h"
+#include "formats/hash.h"
 #include "formats/swar.h"
 #include "reports/table.h"
 
@@ -200,10 +201,10 @@ static int same_as_earlier(struct worker *w, const struct hit *hits, size_t i)
 {
 	const struct rule_set *rs = w->run->rs;
 	int type = rules_atom(rs, hits[i].atom)->type;
-	uint64_t key = ((uint64_t)hits[i].start << 32 | hits[i].end) * 0x9E3779B97F4A7C15ull ^
-		       (uint64_t)type;
+	const uint32_t key[3] = {hits[i].start, hits[i].end, (uint32_t)type};
 	size_t mask = w->seen_mask;
-	for (size_t h = (size_t)(key >> 20) & mask;; h = (h + 1) & mask) {
+	for (size_t h = (size_t)hash_bytes(HASH_SEED, key, sizeof(key)) & mask;;
+	     h = (h + 1) & mask) {
 		uint32_t j = w->seen_hits[h];
 		if (!j) {
 			w->seen_hits[h] = (uint32_t)i + 1;

@@ -2,6 +2,14 @@
 
 #include <stdio.h>
 
+int rule_file_has_types(const char *file, const struct rule_set *rs)
+{
+	if (rules_type_count(rs))
+		return 1;
+	fprintf(stderr, "tousu: %s: no [type] sections: every complaint would be other\n", file);
+	return 0;
+}
+
 void rule_error_print(void *ctx, const struct error *err)
 {
 	(void)ctx;
@@ -33,11 +41,8 @@ static int load(const struct rule_flags *f, const char *type_id, struct rule_set
 		fprintf(stderr, "tousu: %d error%s in the rules\n", errors, errors == 1 ? "" : "s");
 		return -1;
 	}
-	if (f->rules && !type_id && !rules_type_count(*rs)) {
-		fprintf(stderr, "tousu: %s: no [type] sections: every complaint would be other\n",
-			f->rules);
+	if (f->rules && !type_id && !rule_file_has_types(f->rules, *rs))
 		return -1;
-	}
 	*c = classifier_new(*rs, &err);
 	if (!*c) {
 		error_print(stderr, &err);

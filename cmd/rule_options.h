@@ -33,6 +33,13 @@ int rule_flags_load_only(const struct rule_flags *f, const char *type_id,
 			 struct rule_set **rs, struct classifier **c);
 void rule_flags_release(struct rule_flags *f);
 
+/*
+ * 1 when rs has a type; else says on stderr that file has no section (every
+ * complaint would be other) and returns 0. For files that replace the
+ * built-in rules, not for extra ones.
+ */
+int rule_file_has_types(const char *file, const struct rule_set *rs);
+
 /* Prints a rule error as "tousu: FILE:LINE: MSG" (an error callback). */
 void rule_error_print(void *ctx, const struct error *err);
 

@@ -51,9 +51,7 @@ static int rules_check(int argc, char **argv)
 		if (errors) {
 			fprintf(stderr, "tousu: %s: %d error%s\n", files[i], errors, errors == 1 ? "" : "s");
 			status = EXIT_DATA;
-		} else if (!extra && !rules_type_count(rs)) {
-			fprintf(stderr, "tousu: %s: no [type] sections: every complaint would be other\n",
-				files[i]);
+		} else if (!extra && !rule_file_has_types(files[i], rs)) {
 			status = EXIT_DATA;
 		} else {
 			size_t lit = 0, anch = 0, always = 0, n_atoms = rules_atom_count(rs);
@@ -300,14 +298,13 @@ static const char *parse_expected(const struct rule_set *rs, char *cell, uint64_
 		comma = strchr(tok, ',');
 		if (comma)
 			*comma = '\0';
-		int t = strcmp(tok, "other") ? rules_type_find(rs, tok) : (int)nt;
 		if (!*tok)
 			return "an empty type in the list";
+		int is_other = !strcmp(tok, "other"), t = is_other ? (int)nt : rules_type_find(rs, tok);
 		if (t < 0) {
 			snprintf(why, sizeof(why), "unknown type '%.100s'", tok);
 			return why;
 		}
-		int is_other = (size_t)t == nt;
 		if (is_other ? *primary >= 0 || comma : *primary == (int)nt)
 			return "'other' beside a type: other means no type";
 		if (!is_other && *want >> t & 1) {
@@ -316,7 +313,7 @@ static const char *parse_expected(const struct rule_set *rs, char *cell, uint64_
 		}
 		if (*primary < 0)
 			*primary = t;
-		if ((size_t)t != nt)
+		if (!is_other)
 			*want |= 1ull << t;
 		if (!comma)
 			return NULL;

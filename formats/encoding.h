@@ -35,6 +35,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "formats/error.h"
 
@@ -98,18 +99,18 @@ static inline size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *c
  */
 static inline size_t utf8_invalid_span(const unsigned char *s, size_t len)
 {
-	unsigned char c = s[0];
-	size_t need = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-		    : c >= 0xF0 && c <= 0xF4 ? 4 : 1;
 	size_t k = 1;
-	for (; k < need && k < len; k++) {
-		unsigned char lo = 0x80, hi = 0xBF;
-		if (k == 1 && (c == 0xE0 || c == 0xF0))
-			lo = c == 0xE0 ? 0xA0 : 0x90;
-		if (k == 1 && (c == 0xED || c == 0xF4))
-			hi = c == 0xED ? 0x9F : 0x8F;
-		if (s[k] < lo || s[k] > hi)
+	/* s[0..k] still begins a character when, completed with continuation
+	 * bytes, it decodes to one longer than itself: utf8_decode's rules,
+	 * not a second copy of them. */
+	while (k < len) {
+		unsigned char whole[4] = {0x80, 0x80, 0x80, 0x80};
+		uint32_t cp;
+		memcpy(whole, s, k + 1);
+		size_t need = utf8_decode(whole, sizeof(whole), &cp);
+		if (!need || k + 1 >= need)
 			break;
+		k++;
 	}
 	return k;
 }

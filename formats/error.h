@@ -4,13 +4,15 @@
  * Library code never prints and never exits: it returns -1 (or NULL) and
  * fills a caller-owned struct error with where the problem is (file, physical
  * line, byte offset; 0 when unknown) and a message in git's style: lowercase,
- * no final period. cmd/ turns it into "tousu: FILE:LINE: MESSAGE" on stderr.
+ * no final period. A message or name too long for its field is cut on a
+ * whole UTF-8 character. cmd/ turns it into "tousu: FILE:LINE: MESSAGE" on stderr.
  *
  * A struct error owns no memory; it can be copied, reused and discarded.
  */
 #ifndef TOUSU_ERROR_H
 #define TOUSU_ERROR_H
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -35,6 +37,10 @@ int error_set(struct error *err, const char *file, const char *fmt, ...)
 /* Like error_set, with a physical line number. */
 int error_set_line(struct error *err, const char *file, uint64_t line,
 		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* error_set_line for a caller that is itself variadic. */
+int error_set_linev(struct error *err, const char *file, uint64_t line, const char *fmt,
+		    va_list ap) __attribute__((format(printf, 4, 0)));
 
 /* Like error_set, with a byte offset (which fmt should also say). */
 int error_set_offset(struct error *err, const char *file, uint64_t offset,

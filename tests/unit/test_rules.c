@@ -103,6 +103,8 @@ static void test_each_error_has_its_line(void **state)
 	/* '#' after a value is not a comment: said, not made part of it. */
 	assert_error("[a]\ninclude = 骚扰|打电话   # note\n", 2, "a comment after a value");
 	assert_error("[a]\nlabel = 恶意\t# the platform's\n", 2, "a comment after a value");
+	/* A value that starts with '#', or has one inside a word, is no comment. */
+	rules_free(load_ok("[a]\ninclude = #差评#|好评#返现\n"));
 	/* Labels and platform names are UTF-8 like the exports they meet. */
 	assert_error("[a]\nplatform = \xB6\xF1\xD2\xE2\n", 2, "not UTF-8");
 	/* The keys after a broken header do not join the section before. */
